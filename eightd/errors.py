@@ -10,7 +10,7 @@
      ├── PermissionDeniedError     the acting user lacks the role for the action
      ├── PolicyError               a policy file is invalid: every error with its key path
      ├── CalendarError             a date cannot be placed on the working-day calendar
-     ├── MissingDependencyError    a system program or optional package is missing: says what to install
+     ├── MissingDependencyError    a program or package is missing: says what to install
      ├── StoreError                the database cannot be reached or is not at the right schema
      └── ReportError               a report could not be produced: names the output path
 

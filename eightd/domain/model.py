@@ -139,23 +139,18 @@ class Intake:
     def check(self, path: str) -> None:
         p = lambda name: _join(path, name)  # noqa: E731
         # DOMAIN §1: a defect rate, or lot size and defect count
-        if self.defect_rate_percent is None and (
-            self.lot_size is None or self.defect_count is None
-        ):
+        lot, bad = self.lot_size, self.defect_count
+        if self.defect_rate_percent is None and (lot is None or bad is None):
             raise ValidationError(p("defect_count"), "error.reason.defect_rate_or_counts")
-        if self.lot_size is not None and self.defect_count is not None:
-            if self.defect_count > self.lot_size:
-                raise ValidationError(
-                    p("defect_count"),
-                    "error.reason.defect_count_exceeds_lot",
-                    value=self.defect_count,
-                    lot_size=self.lot_size,
-                )
-        if self.received_at is not None and self.ship_date is not None:
-            if self.ship_date > self.received_at.date():
-                raise ValidationError(
-                    p("ship_date"), "error.reason.ship_after_complaint", value=self.ship_date
-                )
+        if lot is not None and bad is not None and bad > lot:
+            raise ValidationError(
+                p("defect_count"), "error.reason.defect_count_exceeds_lot", value=bad, lot_size=lot
+            )
+        received, shipped = self.received_at, self.ship_date
+        if received is not None and shipped is not None and shipped > received.date():
+            raise ValidationError(
+                p("ship_date"), "error.reason.ship_after_complaint", value=shipped
+            )
         if self.return_sample and not self.return_route.strip():
             raise ValidationError(p("return_route"), "error.reason.return_route_needed")
         if self.sample_label and not self.has_sample:
@@ -532,16 +527,12 @@ class Case:
                     )
         if self.status is CaseStatus.CLOSED and self.closure is None:
             raise ValidationError(_join(path, "closure"), "error.reason.closed_needs_closure")
-        if (
-            self.created_at
-            and self.intake.received_at
-            and self.intake.received_at > self.created_at
-        ):
-            # a complaint cannot be received after it was recorded (clock skew of a day tolerated)
-            if (self.intake.received_at - self.created_at).days >= 1:
-                raise ValidationError(
-                    _join(path, "intake.received_at"), "error.reason.received_after_recorded"
-                )
+        received = self.intake.received_at
+        # a complaint cannot be received after it was recorded (a day of clock skew tolerated)
+        if self.created_at and received and (received - self.created_at).days >= 1:
+            raise ValidationError(
+                _join(path, "intake.received_at"), "error.reason.received_after_recorded"
+            )
 
     def _check_no_cause_cycle(self, path: str) -> None:
         parents = {c.id: c.parent for c in self.causes}
