@@ -1,0 +1,218 @@
+"""Use cases on whole cases: open, load, list, change, import, export, audit.
+
+Every change to a case goes through :func:`update_case`: load, change a copy,
+validate, save under the loaded version (a stale version raises
+ConcurrentEditError), audit, commit. The CLI, the notebooks and the report
+templates call these functions; none of them touches the store directly.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from eightd.domain import (
+    Case,
+    ComplaintNumber,
+    Intake,
+    Stage,
+    StageEvent,
+    StageEventKind,
+    validate_case,
+)
+from eightd.errors import ValidationError
+from eightd.store import AuditEntry, CaseSummary, StoredCase, User
+
+__all__ = [
+    "UnitOfWork",
+    "audit_trail",
+    "export_cases",
+    "import_cases",
+    "list_cases",
+    "load_case",
+    "open_case",
+    "replace_case",
+    "set_user_roles",
+    "update_case",
+]
+
+ROLES = ("intake", "qe", "approver", "admin")
+
+
+class UnitOfWork(Protocol):
+    """What services need of a unit of work (the SQL one, or a fake in unit tests)."""
+
+    cases: Any
+    users: Any
+
+    def commit(self) -> None: ...
+
+
+def _now(now: datetime | None) -> datetime:
+    moment = now or datetime.now(UTC)
+    if moment.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    return moment
+
+
+def open_case(
+    uow: UnitOfWork,
+    intake: Intake,
+    *,
+    title: str,
+    user: str,
+    now: datetime | None = None,
+) -> StoredCase:
+    """Record a new complaint (D0) and give it the next number of its month.
+
+    The case is validated before a number is drawn, so a rejected intake uses
+    no number; numbering and insert share one transaction.
+    """
+    at = _now(now)
+    received = intake.received_at or at
+    period = ComplaintNumber.period_of(received)
+    case = Case(
+        number=f"{period}-0001",  # placeholder to validate everything else first
+        title=title.strip(),
+        intake=intake,
+        created_at=at,
+        created_by=user,
+        history=[StageEvent(stage=Stage.D0, kind=StageEventKind.ENTERED, at=at, by=user)],
+    )
+    validate_case(case)
+    case.number = uow.cases.next_number(period)
+    stored: StoredCase = uow.cases.add(case, user=user, at=at, action="open_case")
+    uow.commit()
+    return stored
+
+
+def load_case(uow: UnitOfWork, number: str) -> StoredCase:
+    ComplaintNumber.parse(number)
+    stored: StoredCase = uow.cases.get(number.strip())
+    return stored
+
+
+def list_cases(uow: UnitOfWork, **filters: Any) -> list[CaseSummary]:
+    rows: list[CaseSummary] = uow.cases.list(**filters)
+    return rows
+
+
+def update_case(
+    uow: UnitOfWork,
+    number: str,
+    change: Callable[[Case], object],
+    *,
+    user: str,
+    action: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> StoredCase:
+    """Apply ``change`` to a copy of the case and save it.
+
+    ``expected_version`` is the version the user's edit was based on (a form
+    loaded earlier); when omitted, the version read here is used, which still
+    protects against a writer racing between this read and the write.
+    """
+    stored = load_case(uow, number)
+    version = stored.version if expected_version is None else expected_version
+    case = copy.deepcopy(stored.case)
+    change(case)
+    if case.number != stored.case.number:
+        raise ValidationError("number", "error.reason.number_is_fixed")
+    saved: StoredCase = uow.cases.save(
+        case, expected_version=version, user=user, at=_now(now), action=action
+    )
+    uow.commit()
+    return saved
+
+
+def replace_case(
+    uow: UnitOfWork,
+    case: Case,
+    *,
+    expected_version: int,
+    user: str,
+    now: datetime | None = None,
+) -> StoredCase:
+    """Save an edited whole case (``eightd update FILE.json``), version-checked."""
+
+    def take_edit(current: Case) -> None:
+        current.__dict__.update(copy.deepcopy(case).__dict__)
+
+    return update_case(
+        uow,
+        case.number,
+        take_edit,
+        user=user,
+        action="edit_case",
+        expected_version=expected_version,
+        now=now,
+    )
+
+
+def import_cases(
+    uow: UnitOfWork, cases: Sequence[Case], *, user: str, now: datetime | None = None
+) -> list[str]:
+    """Add complete cases (from an export). All or nothing: the first bad or
+    already-present case raises and nothing is kept."""
+    at = _now(now)
+    for i, case in enumerate(cases):
+        try:
+            validate_case(case)
+        except ValidationError as exc:
+            raise ValidationError(
+                f"cases[{i}].{exc.field}", exc.reason_code, **_extra(exc)
+            ) from None
+        if uow.cases.exists(case.number):
+            raise ValidationError(
+                f"cases[{i}].number", "error.reason.already_exists", value=case.number
+            )
+    for case in cases:
+        uow.cases.add(case, user=user, at=at, action="import_case")
+        uow.cases.reserve_number(case.number)
+    uow.commit()
+    return [c.number for c in cases]
+
+
+def _extra(exc: ValidationError) -> dict[str, Any]:
+    return {k: v for k, v in exc.params.items() if k not in ("field", "reason")}
+
+
+def export_cases(
+    uow: UnitOfWork, numbers: Iterable[str] | None = None, **filters: Any
+) -> list[Case]:
+    if numbers is not None:
+        filters["numbers"] = list(numbers)
+    summaries = uow.cases.list(**filters)
+    return [uow.cases.get(s.number).case for s in summaries]
+
+
+def audit_trail(uow: UnitOfWork, number: str) -> list[AuditEntry]:
+    load_case(uow, number)  # NotFoundError for an unknown number
+    entries: list[AuditEntry] = uow.cases.audit_trail(number)
+    return entries
+
+
+def set_user_roles(
+    uow: UnitOfWork,
+    name: str,
+    roles: Iterable[str],
+    *,
+    display_name: str = "",
+    now: datetime | None = None,
+) -> User:
+    """Register a user with roles (intake, qe, approver, admin)."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ValidationError("name", "error.reason.required")
+    role_list = [r.strip() for r in roles if r.strip()]
+    for role in role_list:
+        if role not in ROLES:
+            raise ValidationError(
+                "roles", "error.reason.not_in_choices", value=role, choices=", ".join(ROLES)
+            )
+    user: User = uow.users.put(name, display_name=display_name, roles=role_list, at=_now(now))
+    uow.commit()
+    return user

@@ -1,0 +1,67 @@
+"""Settings from the environment, with zero-configuration defaults.
+
+| variable              | meaning                                   | default                                  |
+|-----------------------|-------------------------------------------|------------------------------------------|
+| EIGHTD_DATABASE_URL   | SQLAlchemy URL of the case store          | sqlite file in the per-user data dir     |
+| EIGHTD_HOME           | per-user data directory                   | $XDG_DATA_HOME/eightd or ~/.local/share/eightd |
+| EIGHTD_USER           | the acting user recorded in the audit log | the OS user                              |
+| EIGHTD_LANG           | zh or en for messages and reports         | from LANG, else en                       |
+| EIGHTD_POLICY         | path of the company policy file (TOML)    | the default policy in templates/         |
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from eightd.i18n import default_lang, normalize_lang
+
+__all__ = ["Settings", "default_data_dir"]
+
+
+def default_data_dir() -> Path:
+    if home := os.environ.get("EIGHTD_HOME"):
+        return Path(home).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base).expanduser() / "eightd"
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    user: str
+    lang: str
+    policy_path: Path | None = None
+
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        database_url: str | None = None,
+        user: str | None = None,
+        lang: str | None = None,
+        policy_path: str | Path | None = None,
+    ) -> Settings:
+        """Explicit arguments (CLI flags) win over the environment, which wins over defaults."""
+        url = database_url or os.environ.get("EIGHTD_DATABASE_URL")
+        if not url:
+            url = "sqlite:///" + str(default_data_dir() / "eightd.db")
+        policy = policy_path or os.environ.get("EIGHTD_POLICY") or None
+        return cls(
+            database_url=url,
+            user=(user or os.environ.get("EIGHTD_USER") or _os_user()).strip() or "unknown",
+            lang=normalize_lang(lang) if lang else default_lang(),
+            policy_path=Path(policy).expanduser() if policy else None,
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,65 @@
+"""The case store: SQLite by default, PostgreSQL for teams (SQLAlchemy 2 + Alembic)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from eightd.errors import StoreError
+from eightd.store.engine import create_engine, current_revision, head_revision, upgrade
+from eightd.store.repository import AuditEntry, CaseSummary, StoredCase, User
+from eightd.store.uow import SqlUnitOfWork
+
+__all__ = [
+    "AuditEntry",
+    "CaseSummary",
+    "SqlUnitOfWork",
+    "Store",
+    "StoredCase",
+    "User",
+    "open_store",
+]
+
+
+class Store:
+    """A database holding cases. ``uow()`` opens a unit of work on it."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+    def upgrade(self) -> None:
+        upgrade(self.engine)
+
+    def is_current(self) -> bool:
+        return current_revision(self.engine) == head_revision()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, *, auto_upgrade: bool | None = None) -> Store:
+    """Open the store at ``url``.
+
+    SQLite is zero-configuration: its schema is created or upgraded on open.
+    PostgreSQL is shared by a team, so its schema changes only through
+    ``eightd db upgrade``; opening an outdated one raises StoreError saying so.
+    """
+    engine = create_engine(url)
+    store = Store(engine)
+    if auto_upgrade is None:
+        auto_upgrade = engine.dialect.name == "sqlite"
+    try:
+        if auto_upgrade:
+            if not store.is_current():
+                store.upgrade()
+        elif not store.is_current():
+            raise StoreError("error.store_outdated", url=store.url)
+    except sa.exc.OperationalError as exc:
+        raise StoreError(detail=str(exc.orig).strip()) from exc
+    return store

@@ -1,0 +1,57 @@
+"""The unit of work: one transaction; nothing is written unless ``commit()`` is called."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import sqlalchemy as sa
+
+from eightd.errors import StoreError
+from eightd.store.repository import SqlCaseRepository, SqlUserRepository
+
+__all__ = ["SqlUnitOfWork"]
+
+
+class SqlUnitOfWork:
+    """``with store.uow() as uow: ...; uow.commit()`` — leaving the block without
+    ``commit()`` (or with an exception) rolls everything back."""
+
+    cases: SqlCaseRepository
+    users: SqlUserRepository
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+        self._conn: sa.Connection | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        try:
+            self._conn = self._engine.connect()
+            self._conn.begin()
+        except sa.exc.OperationalError as exc:
+            raise StoreError(detail=str(exc.orig).strip()) from exc
+        self.cases = SqlCaseRepository(self._conn)
+        self.users = SqlUserRepository(self._conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._conn is not None
+        try:
+            self.rollback()
+        finally:
+            self._conn.close()
+            self._conn = None
+
+    def commit(self) -> None:
+        assert self._conn is not None
+        self._conn.commit()
+        self._conn.begin()
+
+    def rollback(self) -> None:
+        assert self._conn is not None
+        if self._conn.in_transaction():
+            self._conn.rollback()
