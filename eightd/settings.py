@@ -1,12 +1,12 @@
 """Settings from the environment, with zero-configuration defaults.
 
-| variable              | meaning                                   | default                                  |
-|-----------------------|-------------------------------------------|------------------------------------------|
-| EIGHTD_DATABASE_URL   | SQLAlchemy URL of the case store          | sqlite file in the per-user data dir     |
-| EIGHTD_HOME           | per-user data directory                   | $XDG_DATA_HOME/eightd or ~/.local/share/eightd |
-| EIGHTD_USER           | the acting user recorded in the audit log | the OS user                              |
-| EIGHTD_LANG           | zh or en for messages and reports         | from LANG, else en                       |
-| EIGHTD_POLICY         | path of the company policy file (TOML)    | the default policy in templates/         |
+- ``EIGHTD_DATABASE_URL``: SQLAlchemy URL of the case store
+  (default: a SQLite file ``eightd.db`` in the per-user data directory)
+- ``EIGHTD_HOME``: the per-user data directory
+  (default: ``$XDG_DATA_HOME/eightd``, else ``~/.local/share/eightd``)
+- ``EIGHTD_USER``: the acting user recorded in the audit log (default: the OS user)
+- ``EIGHTD_LANG``: ``zh`` or ``en`` for messages and reports (default: from ``LANG``, else en)
+- ``EIGHTD_POLICY``: path of the company policy file (default: ``templates/policy.toml``)
 """
 
 from __future__ import annotations
