@@ -61,5 +61,9 @@ def open_store(url: str, *, auto_upgrade: bool | None = None) -> Store:
         elif not store.is_current():
             raise StoreError("error.store_outdated", url=store.url)
     except sa.exc.OperationalError as exc:
+        store.dispose()
         raise StoreError(detail=str(exc.orig).strip()) from exc
+    except BaseException:
+        store.dispose()
+        raise
     return store

@@ -1,0 +1,81 @@
+"""The ``eightd`` command line. Each area registers its sub-commands from its own module.
+
+Handlers receive an :class:`App` (settings, the store opened on first use, the
+output language) and the parsed arguments, call the services, and print.
+Errors of eightd reach the user as one sentence in their language; exit codes:
+0 ok, 1 refused or failed (EightDError, blocking lint finding), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from eightd.cli.app import App, Printer
+from eightd.errors import EightDError
+from eightd.i18n import default_lang, normalize_lang, t
+from eightd.settings import Settings
+
+__all__ = ["COMMAND_MODULES", "App", "build_parser", "main"]
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "eightd.cli.cases",
+    "eightd.cli.policy",
+    "eightd.cli.report",
+)
+
+
+def _lang_from_argv(argv: Sequence[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return normalize_lang(argv[i + 1])
+        if arg.startswith("--lang="):
+            return normalize_lang(arg.split("=", 1)[1])
+    return default_lang()
+
+
+def build_parser(lang: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eightd",
+        description=t("cli.description", lang),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--db", metavar="URL", help=t("cli.opt.db", lang))
+    parser.add_argument("--user", metavar="NAME", help=t("cli.opt.user", lang))
+    parser.add_argument("--lang", choices=["zh", "en"], help=t("cli.opt.lang", lang))
+    parser.add_argument("--policy", metavar="FILE", help=t("cli.opt.policy", lang))
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a real missing dependency inside the module
+                raise
+            continue
+        module.register(subparsers, lang)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_from_argv(args_list)
+    parser = build_parser(lang)
+    args = parser.parse_args(args_list)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    settings = Settings.from_env(
+        database_url=args.db, user=args.user, lang=args.lang, policy_path=args.policy
+    )
+    app = App(settings, Printer(sys.stdout))
+    try:
+        return int(args.handler(app, args) or 0)
+    except EightDError as exc:
+        print(t("cli.error_prefix", settings.lang) + exc.message(settings.lang), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        app.close()
