@@ -150,7 +150,7 @@ class PolicyError(EightDError):
 
     @property
     def errors(self) -> list[tuple[str, str]]:
-        return [tuple(e) for e in self.params.get("errors", [])]  # type: ignore[misc]
+        return [tuple(e) for e in self.params.get("errors", [])]
 
     def _render_params(self, lang: str | None) -> dict[str, Any]:
         lines = "\n".join(f"  {path}: {reason}" for path, reason in self.errors)

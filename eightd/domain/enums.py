@@ -50,7 +50,7 @@ class Stage(StrEnum):
     D8 = "D8"
 
     @property
-    def index(self) -> int:
+    def index(self) -> int:  # type: ignore[override]  # D3.index == 3, not str.index
         return int(self.value[1])
 
     def next(self) -> Stage | None:

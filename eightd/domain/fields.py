@@ -27,7 +27,6 @@ import types
 import typing
 from datetime import date, datetime
 from enum import Enum
-from functools import cache
 from typing import Any, TypeVar, Union, get_args, get_origin
 
 from eightd.errors import ValidationError
@@ -72,9 +71,15 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+_HINTS: dict[Any, dict[str, Any]] = {}
+
+
+def _hints(cls: Any) -> dict[str, Any]:
+    """Resolved field types of a dataclass (cached: resolution is slow)."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
 
 
 def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
@@ -117,7 +122,7 @@ def _check_value(value: Any, tp: Any, meta: typing.Mapping[str, Any], path: str)
         for i, item in enumerate(value):
             _check_value(item, item_tp, {}, f"{path}[{i}]")
         return
-    if dataclasses.is_dataclass(inner):
+    if dataclasses.is_dataclass(inner) and isinstance(inner, type):
         if not isinstance(value, inner):
             raise ValidationError(path, "error.reason.not_object")
         validate(value, path)
@@ -274,7 +279,7 @@ def _schema_of_dataclass(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     hints = _hints(cls)
     props: dict[str, Any] = {}
     required: list[str] = []
-    for fld in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for fld in dataclasses.fields(cls):
         props[fld.name] = _schema_of(hints[fld.name], fld.metadata, defs)
         if fld.metadata.get("required"):
             required.append(fld.name)
@@ -311,11 +316,11 @@ def _schema_of_inner(tp: Any, meta: typing.Mapping[str, Any], defs: dict[str, An
         if meta.get("required"):
             schema["minItems"] = 1
         return schema
-    if dataclasses.is_dataclass(tp):
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         name = tp.__name__
         if name not in defs:
             defs[name] = {}  # placeholder against recursion
-            defs[name] = _schema_of_dataclass(tp, defs)  # type: ignore[arg-type]
+            defs[name] = _schema_of_dataclass(tp, defs)
         return {"$ref": f"#/$defs/{name}"}
     if isinstance(tp, type) and issubclass(tp, Enum):
         return {"type": "string", "enum": [m.value for m in tp]}

@@ -31,7 +31,8 @@ FORMAT_VERSION = 1
 
 
 def case_to_dict(case: Case) -> dict[str, Any]:
-    return encode(case)  # type: ignore[no-any-return]
+    encoded: dict[str, Any] = encode(case)
+    return encoded
 
 
 def case_from_dict(data: Any, path: str = "") -> Case:

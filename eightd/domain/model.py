@@ -563,10 +563,10 @@ class Case:
 
     def next_id(self, prefix: str) -> str:
         """The next free item id with that prefix (``C``, ``A``, ``K``, ``V``)."""
-        used = [
-            item.id
-            for item in (*self.causes, *self.actions, *self.containment, *self.verifications)
-        ]
+        used: list[str] = [c.id for c in self.causes]
+        used += [a.id for a in self.actions]
+        used += [k.id for k in self.containment]
+        used += [v.id for v in self.verifications]
         numbers = [
             int(i[len(prefix) :])
             for i in used

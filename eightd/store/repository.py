@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -284,7 +285,7 @@ class SqlCaseRepository:
         received_to: datetime | None = None,
         numbers: Sequence[str] | None = None,
         limit: int | None = None,
-    ) -> list[CaseSummary]:
+    ) -> builtins.list[CaseSummary]:
         """Ledger rows, ordered by complaint number; text filters match parts, any case."""
         c = cases.c
         query = sa.select(*[col for col in cases.c if col.name != "document"]).order_by(c.number)
@@ -337,7 +338,7 @@ class SqlCaseRepository:
             version=row.version,
         )
 
-    def get_many(self, numbers: Iterable[str]) -> list[StoredCase]:
+    def get_many(self, numbers: Iterable[str]) -> builtins.list[StoredCase]:
         return [self.get(n) for n in numbers]
 
     # -- audit
@@ -349,7 +350,7 @@ class SqlCaseRepository:
         at: datetime,
         user: str,
         action: str,
-        changes: list[tuple[str, Any, Any]],
+        changes: builtins.list[tuple[str, Any, Any]],
     ) -> None:
         rows = [
             {
@@ -367,7 +368,7 @@ class SqlCaseRepository:
         if rows:
             self._conn.execute(audit_log.insert(), rows)
 
-    def audit_trail(self, number: str) -> list[AuditEntry]:
+    def audit_trail(self, number: str) -> builtins.list[AuditEntry]:
         query = (
             sa.select(audit_log).where(audit_log.c.case_number == number).order_by(audit_log.c.id)
         )
@@ -409,7 +410,7 @@ class SqlUserRepository:
             self._conn.execute(users.update().where(users.c.name == name).values(**values))
         return User(name, display_name, role_set)
 
-    def list(self) -> list[User]:
+    def list(self) -> builtins.list[User]:
         rows = self._conn.execute(sa.select(users).order_by(users.c.name))
         return [
             User(r.name, r.display_name, frozenset(x for x in r.roles.split(",") if x))
