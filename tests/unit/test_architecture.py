@@ -1,0 +1,158 @@
+"""The layout is the architecture: imports go downwards only (docs/ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import eightd
+
+PACKAGE = Path(eightd.__file__).parent
+
+# room -> the rooms of eightd it may import (besides itself)
+ALLOWED: dict[str, set[str]] = {
+    "i18n": set(),
+    "errors": {"i18n"},
+    "domain": {"errors", "i18n"},
+    "settings": {"i18n"},
+    "policy": {"domain", "errors", "i18n"},
+    "store": {"domain", "errors", "i18n"},
+    "diagrams": {"domain", "errors", "i18n"},
+    "demo": {"domain", "errors", "i18n", "policy"},
+    "services": {"domain", "errors", "i18n", "store", "policy", "settings"},
+    "reports": {
+        "domain",
+        "errors",
+        "i18n",
+        "store",
+        "policy",
+        "diagrams",
+        "services",
+        "settings",
+    },
+    "cli": {
+        "domain",
+        "errors",
+        "i18n",
+        "store",
+        "policy",
+        "diagrams",
+        "services",
+        "settings",
+        "reports",
+        "demo",
+    },
+}
+
+
+def _room(path: Path) -> str:
+    rel = path.relative_to(PACKAGE)
+    return rel.parts[0].removesuffix(".py")
+
+
+def _eightd_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    rooms: set[str] = set()
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "eightd" and len(parts) > 1:
+                rooms.add(parts[1])
+    return rooms
+
+
+def test_every_room_imports_only_the_rooms_below_it() -> None:
+    violations = []
+    for path in PACKAGE.rglob("*.py"):
+        room = _room(path)
+        if room in ("__init__", "__main__"):
+            continue
+        assert room in ALLOWED, f"{room} is a new room: add it to ALLOWED and ARCHITECTURE.md"
+        for target in _eightd_imports(path) - {room}:
+            if target not in ALLOWED[room]:
+                violations.append(f"{path.relative_to(PACKAGE)} imports eightd.{target}")
+    assert violations == []
+
+
+def test_domain_imports_nothing_but_the_standard_library() -> None:
+    third_party = []
+    for path in (PACKAGE / "domain").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                tops = [a.name.split(".")[0] for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                tops = [node.module.split(".")[0]]
+            else:
+                continue
+            third_party += [
+                f"{path.name}: {t}"
+                for t in tops
+                if t != "eightd" and t not in sys.stdlib_module_names
+            ]
+    assert third_party == []
+
+
+def test_domain_works_without_database_jupyter_or_graphviz_installed() -> None:
+    blocked = [
+        "sqlalchemy",
+        "alembic",
+        "graphviz",
+        "jupyter_client",
+        "ipywidgets",
+        "pandas",
+        "papermill",
+        "nbformat",
+        "chinese_calendar",
+    ]
+    code = (
+        "import sys\n"
+        f"for name in {blocked!r}: sys.modules[name] = None\n"
+        "import eightd, eightd.domain\n"
+        "case = eightd.domain.Case()\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_public_api_is_pinned() -> None:
+    assert set(eightd.__all__) == {
+        "CalendarError",
+        "Case",
+        "Cause",
+        "ComplaintNumber",
+        "ConcurrentEditError",
+        "ContainmentAction",
+        "CorrectiveAction",
+        "EightDError",
+        "Intake",
+        "MissingDependencyError",
+        "NotFoundError",
+        "PermissionDeniedError",
+        "PolicyError",
+        "ReportError",
+        "Severity",
+        "Stage",
+        "StageGateError",
+        "StandardizationItem",
+        "StoreError",
+        "TeamMember",
+        "ValidationError",
+        "Verification",
+        "__version__",
+        "case_from_dict",
+        "case_schema",
+        "case_to_dict",
+        "validate_case",
+    }
+    for name in eightd.__all__:
+        assert hasattr(eightd, name)
