@@ -1,0 +1,293 @@
+"""Due dates of each 8D stage from the policy, and whether each is on time (DOMAIN §3).
+
+A clock starts at its anchor (receipt, the customer's latest feedback, or the stage's
+entry), runs for the policy's working days, hours or calendar days, and stops on the
+days the case waits for the customer or an agreed test (``case.pauses``). A stage is
+done when the case has moved past it (its latest COMPLETED event, else the entry into a
+later stage); D8 is done when the case is closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from eightd.domain.enums import ContactDirection, Severity, Stage, StageEventKind
+from eightd.domain.model import Case
+from eightd.policy.calendar import WorkingCalendar
+from eightd.policy.model import Anchor, Deadline, Duration, Notice, Policy
+
+__all__ = [
+    "ATTENTION",
+    "CALLBACK",
+    "Clock",
+    "ClockState",
+    "Schedule",
+    "deadline_for",
+    "due_at",
+    "paused_days",
+    "schedule",
+    "stage_done_at",
+]
+
+CALLBACK = "callback"  # the clock of the call-back after approval (DOMAIN §5)
+
+
+class ClockState(StrEnum):
+    PENDING = "pending"  # the clock has not started (its anchor is not there yet)
+    DUE = "due"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    DONE = "done"  # done, but when is not recorded
+    UNTIMED = "untimed"  # the policy sets no deadline for it
+
+
+ATTENTION = frozenset({ClockState.OVERDUE, ClockState.DUE_SOON})
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One deadline of a case: a stage (``key`` "D0" … "D8") or the call-back."""
+
+    key: str
+    state: ClockState
+    deadline: Deadline | None = None
+    started_at: datetime | None = None
+    due: datetime | None = None
+    done_at: datetime | None = None
+    paused: bool = False
+
+    @property
+    def stage(self) -> Stage | None:
+        return Stage(self.key) if self.key in Stage.__members__ else None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    clocks: tuple[Clock, ...]
+    warnings: tuple[Notice, ...] = ()
+
+    def clock(self, key: str | Stage) -> Clock:
+        for clock in self.clocks:
+            if clock.key == str(key):
+                return clock
+        raise KeyError(key)
+
+    @property
+    def attention(self) -> tuple[Clock, ...]:
+        """Clocks overdue or due soon."""
+        return tuple(c for c in self.clocks if c.state in ATTENTION)
+
+
+def schedule(
+    case: Case,
+    policy: Policy,
+    *,
+    now: datetime,
+    calendar: WorkingCalendar | None = None,
+) -> Schedule:
+    """Every stage's clock and the call-back clock of ``case`` at ``now``."""
+    cal = calendar or WorkingCalendar(policy.calendar)
+    tz = policy.tz
+    skip = paused_days(case, policy, today=now.astimezone(tz).date())
+    paused = now.astimezone(tz).date() in skip
+    severity = case.grading.severity or case.grading.suggested_severity
+    warnings: list[Notice] = []
+    clocks = [
+        _stage_clock(case, stage, policy, severity, cal, skip, paused, now, warnings)
+        for stage in Stage
+    ]
+    clocks.append(_callback_clock(case, policy, cal, skip, paused, now, warnings))
+    unique = tuple(dict.fromkeys(warnings))
+    return Schedule(tuple(clocks), unique)
+
+
+def deadline_for(case: Case, stage: Stage, policy: Policy) -> Deadline | None:
+    """The policy's deadline for one stage of this case (seed 001 limits replace D8)."""
+    if stage is Stage.D8:
+        limit = policy.closure.limits.get(case.intake.category)
+        if limit is not None:
+            return Deadline(Duration(limit, "working_days"), Anchor.RECEIVED)
+    severity = case.grading.severity or case.grading.suggested_severity
+    return policy.deadlines.for_stage(stage, severity)
+
+
+def _stage_clock(
+    case: Case,
+    stage: Stage,
+    policy: Policy,
+    severity: Severity | None,
+    cal: WorkingCalendar,
+    skip: frozenset[date],
+    paused: bool,
+    now: datetime,
+    warnings: list[Notice],
+) -> Clock:
+    done_at = stage_done_at(case, stage)
+    passed = _passed(case, stage)
+    if not case.needs_8d and stage not in (Stage.D0, Stage.D8):
+        return Clock(stage.value, ClockState.UNTIMED)
+    deadline = deadline_for(case, stage, policy)
+    if deadline is None:
+        state = ClockState.DONE if passed else ClockState.UNTIMED
+        return Clock(stage.value, state, done_at=done_at)
+    start = _anchor_time(case, stage, deadline.anchor, until=done_at or now)
+    return _clock(
+        stage.value, deadline, start, done_at, passed, policy, cal, skip, paused, now, warnings
+    )
+
+
+def _callback_clock(
+    case: Case,
+    policy: Policy,
+    cal: WorkingCalendar,
+    skip: frozenset[date],
+    paused: bool,
+    now: datetime,
+    warnings: list[Notice],
+) -> Clock:
+    deadline = Deadline(policy.closure.callback_within, Anchor.RECEIVED)
+    signed = [a.signed_at for a in case.approvals if a.signed_at is not None]
+    start = max(signed) if signed else None
+    calls = sorted(c.at for c in case.callbacks if c.at and start and c.at >= start)
+    done_at = calls[0] if calls else None
+    return _clock(
+        CALLBACK, deadline, start, done_at, done_at is not None, policy, cal, skip, paused, now,
+        warnings,
+    )  # fmt: skip
+
+
+def _clock(
+    key: str,
+    deadline: Deadline,
+    start: datetime | None,
+    done_at: datetime | None,
+    passed: bool,
+    policy: Policy,
+    cal: WorkingCalendar,
+    skip: frozenset[date],
+    paused: bool,
+    now: datetime,
+    warnings: list[Notice],
+) -> Clock:
+    if start is None:
+        state = ClockState.DONE if passed else ClockState.PENDING
+        return Clock(key, state, deadline, done_at=done_at)
+    due = due_at(start, deadline.within, cal, policy.tz, skip)
+    if deadline.within.unit == "working_days":
+        for year in cal.uncovered_years(start.astimezone(policy.tz).date(), due.date()):
+            warnings.append(Notice.of("calendar.assumed_year", year=year))
+    if passed:
+        if done_at is None:
+            state = ClockState.DONE
+        else:
+            state = ClockState.DONE_ON_TIME if done_at <= due else ClockState.DONE_LATE
+    elif now > due:
+        state = ClockState.OVERDUE
+    elif not paused and now >= due - policy.deadlines.due_soon.elapsed:
+        state = ClockState.DUE_SOON
+    else:
+        state = ClockState.DUE
+    return Clock(key, state, deadline, start, due, done_at, paused and not passed)
+
+
+def due_at(
+    start: datetime,
+    within: Duration,
+    calendar: WorkingCalendar,
+    tz: ZoneInfo,
+    skip: frozenset[date] = frozenset(),
+) -> datetime:
+    """When a clock started at ``start`` runs out, not counting the ``skip`` days.
+
+    Working days end at the end of the day in the policy's time zone: received on a
+    Monday, "2 working days" is due at the end of Wednesday.
+    """
+    local = start.astimezone(tz)
+    if within.unit == "working_days":
+        day = calendar.add_working_days(local.date(), within.amount, skip=skip)
+        return datetime.combine(day, time(23, 59, 59), tz)
+    return _add_running_time(local, within.elapsed, skip, tz)
+
+
+def _add_running_time(
+    start: datetime, span: timedelta, skip: frozenset[date], tz: ZoneInfo
+) -> datetime:
+    """``start + span`` where the clock does not run on the ``skip`` days."""
+    moment, remaining = start, span
+    while True:
+        day = moment.date()
+        if day in skip:
+            moment = datetime.combine(day + timedelta(days=1), time(0), tz)
+            continue
+        day_end = datetime.combine(day + timedelta(days=1), time(0), tz)
+        if moment + remaining <= day_end:
+            return moment + remaining
+        remaining -= day_end - moment
+        moment = day_end
+
+
+def paused_days(case: Case, policy: Policy, *, today: date) -> frozenset[date]:
+    """Days the clock stands still; an open pause runs up to ``today``."""
+    days: set[date] = set()
+    for pause in case.pauses:
+        if pause.start is None or pause.reason not in policy.deadlines.pause_reasons:
+            continue
+        end = pause.end or today
+        days.update(pause.start + timedelta(days=i) for i in range((end - pause.start).days + 1))
+    return frozenset(days)
+
+
+def _passed(case: Case, stage: Stage) -> bool:
+    if stage is Stage.D8:
+        return case.is_closed
+    return case.is_closed or case.stage.index > stage.index
+
+
+def stage_done_at(case: Case, stage: Stage) -> datetime | None:
+    """When the stage was done, if the case has moved past it."""
+    if not _passed(case, stage):
+        return None
+    closed_at = case.closure.closed_at if case.closure else None
+    if stage is Stage.D8:
+        return closed_at
+    done = _times(
+        e.at for e in case.history if e.stage is stage and e.kind is StageEventKind.COMPLETED
+    )
+    if done:
+        return max(done)
+    later = _times(
+        e.at
+        for e in case.history
+        if e.kind is StageEventKind.ENTERED and e.stage.index > stage.index
+    )
+    return min(later) if later else closed_at
+
+
+def _anchor_time(case: Case, stage: Stage, anchor: Anchor, *, until: datetime) -> datetime | None:
+    received = case.intake.received_at or case.created_at
+    if anchor is Anchor.RECEIVED:
+        return received
+    if anchor is Anchor.LATEST_FEEDBACK:
+        feedback = _times(
+            c.at
+            for c in case.contacts
+            if c.direction is ContactDirection.INBOUND and c.at and c.at <= until
+        )
+        candidates = [*feedback, *([received] if received else [])]
+        return max(candidates) if candidates else None
+    entered = _times(
+        e.at
+        for e in case.history
+        if e.stage is stage and e.kind is StageEventKind.ENTERED and e.at and e.at <= until
+    )
+    return max(entered) if entered else None
+
+
+def _times(values: Iterable[datetime | None]) -> list[datetime]:
+    return [v for v in values if v is not None]

@@ -1,0 +1,267 @@
+"""Grading (severity, priority) and escalation levels of a complaint, DOMAIN §2.
+
+The rules come from the policy: seed 004 §4.2 for severity, seed 002 for priority,
+seed 000 for escalation levels. Severity is only *suggested*; the QE may override it
+with a reason (the service records both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from eightd.domain.enums import (
+    ComplaintCategory,
+    ContactDirection,
+    DefectKind,
+    Priority,
+    Severity,
+    Validity,
+)
+from eightd.domain.model import Case, Intake
+from eightd.policy.deadlines import paused_days
+from eightd.policy.model import MatchRule, Notice, Policy
+
+__all__ = [
+    "CaseSummary",
+    "Escalation",
+    "Grade",
+    "escalation",
+    "grade",
+    "missed_promises",
+    "overdue_replies",
+    "suggest_priority",
+    "suggest_severity",
+]
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The suggested grade, why, and the grade in force (the QE's, else the suggestion)."""
+
+    suggested_severity: Severity | None
+    severity_reasons: tuple[Notice, ...]
+    priority: Priority
+    priority_reasons: tuple[Notice, ...]
+    severity: Severity | None
+    overridden: bool
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """What escalation needs to know of another case (the store builds these)."""
+
+    number: str
+    customer: str
+    received_at: datetime
+    category: ComplaintCategory
+    defect_kinds: frozenset[DefectKind] = frozenset()
+    product_number: str = ""
+    validity: Validity | None = None
+
+    @classmethod
+    def of(cls, case: Case) -> CaseSummary:
+        intake = case.intake
+        received = intake.received_at or case.created_at
+        if received is None:
+            raise ValueError(f"case {case.number} has no receipt time")
+        return cls(
+            number=case.number,
+            customer=(intake.customer_code or intake.customer_name).strip().casefold(),
+            received_at=received,
+            category=intake.category,
+            defect_kinds=frozenset(intake.defect_kinds),
+            product_number=intake.product_number.strip().casefold(),
+            validity=case.validity,
+        )
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """``level`` 1 (the higher) or 2, or None; every rule that fired, with its level."""
+
+    level: int | None
+    reasons: tuple[tuple[int, Notice], ...] = ()
+
+
+# ---------------------------------------------------------------- severity and priority
+
+
+def _matches(
+    rule: MatchRule, intake: Intake, severity: Severity | None, validity: Validity | None
+) -> list[Notice]:
+    found = [
+        Notice.of("grading.reason.defect_kind", kind=k.value)
+        for k in intake.defect_kinds
+        if k in rule.defect_kinds
+    ]
+    found += [
+        Notice.of(f"grading.reason.flag.{flag}")
+        for flag in sorted(rule.flags)
+        if getattr(intake, flag)
+    ]
+    if severity is not None and severity in rule.severities:
+        found.append(Notice.of("grading.reason.severity", severity=severity.value))
+    if validity is not None and validity in rule.validity:
+        found.append(Notice.of("grading.reason.validity", validity=validity.value))
+    return found
+
+
+def suggest_severity(case: Case, policy: Policy) -> tuple[Severity | None, tuple[Notice, ...]]:
+    """Seed 004 §4.2: the first grade (in the policy's order) whose rule matches."""
+    for severity, rule in policy.grading.severity:
+        reasons = _matches(rule, case.intake, None, None)
+        if reasons:
+            return severity, tuple(reasons)
+    fallback = policy.grading.severity_fallback
+    return fallback, ((Notice.of("grading.reason.fallback"),) if fallback else ())
+
+
+def suggest_priority(
+    case: Case, policy: Policy, severity: Severity | None = None
+) -> tuple[Priority, tuple[Notice, ...]]:
+    """Seed 002 §二(二): the first priority (in the policy's order) whose rule matches."""
+    for priority, rule in policy.grading.priority:
+        reasons = _matches(rule, case.intake, severity, case.validity)
+        if reasons:
+            return priority, tuple(reasons)
+    return policy.grading.priority_fallback, (Notice.of("grading.reason.fallback"),)
+
+
+def grade(case: Case, policy: Policy) -> Grade:
+    suggested, severity_reasons = suggest_severity(case, policy)
+    in_force = case.grading.severity or suggested
+    priority, priority_reasons = suggest_priority(case, policy, in_force)
+    overridden = case.grading.severity is not None and case.grading.severity != suggested
+    return Grade(suggested, severity_reasons, priority, priority_reasons, in_force, overridden)
+
+
+# ---------------------------------------------------------------- escalation
+
+
+def escalation(
+    case: Case, policy: Policy, *, now: datetime, others: Iterable[CaseSummary] = ()
+) -> Escalation:
+    """Seed 000 levels, detected from the case, the other cases and the time."""
+    rules = policy.escalation
+    intake = case.intake
+    fired: list[tuple[int, Notice]] = []
+    for level, flags in ((1, rules.level1_flags), (2, rules.level2_flags)):
+        fired += [
+            (level, Notice.of(f"escalation.flag.{f}")) for f in sorted(flags) if getattr(intake, f)
+        ]
+    departments = len({d.strip().casefold() for d in intake.departments if d.strip()})
+    for level, minimum in ((1, rules.level1_departments), (2, rules.level2_departments)):
+        if minimum and departments >= minimum:
+            fired.append(
+                (level, Notice.of("escalation.departments", count=departments, minimum=minimum))
+            )
+            break
+    open_days = _unresolved_days(case, policy, now)
+    for level, limit in ((1, rules.level1_unresolved_days), (2, rules.level2_unresolved_days)):
+        if limit and open_days is not None and open_days >= limit:
+            fired.append((level, Notice.of("escalation.unresolved", days=open_days, limit=limit)))
+            break
+    missed = len(missed_promises(case, now=now))
+    if rules.level2_missed_promises and missed >= rules.level2_missed_promises:
+        fired.append((2, Notice.of("escalation.missed_promises", count=missed)))
+    same = _same_kind_customers(case, policy, others)
+    if rules.same_kind_count and len(same) >= rules.same_kind_count:
+        fired.append(
+            (
+                2,
+                Notice.of(
+                    "escalation.same_kind", count=len(same), days=rules.same_kind_window_days
+                ),
+            )
+        )
+    top = min(lv for lv, _ in fired) if fired else None
+    return Escalation(top, tuple(sorted(fired, key=lambda item: item[0])))
+
+
+def _unresolved_days(case: Case, policy: Policy, now: datetime) -> int | None:
+    """Calendar days open, not counting days waiting for the customer or a test (our reasons
+    only, seed 000)."""
+    received = case.intake.received_at or case.created_at
+    if received is None or case.is_closed:
+        return None
+    tz = policy.tz
+    start, today = received.astimezone(tz).date(), now.astimezone(tz).date()
+    skip = paused_days(case, policy, today=today)
+    return sum(
+        1 for i in range(1, (today - start).days + 1) if start + timedelta(days=i) not in skip
+    )
+
+
+def missed_promises(case: Case, *, now: datetime) -> list[int]:
+    """Indexes of contacts whose promised reply is due and was never followed by our
+    outbound contact (seed 004: call at the agreed time even without an answer)."""
+    missed = []
+    for i, contact in enumerate(case.contacts):
+        due = contact.next_reply_due
+        if due is None or contact.at is None or due >= now:
+            continue
+        replied = any(
+            c.direction is ContactDirection.OUTBOUND
+            and c.at is not None
+            and contact.at < c.at <= due
+            for c in case.contacts
+        )
+        if not replied:
+            missed.append(i)
+    return missed
+
+
+def overdue_replies(case: Case, *, now: datetime) -> list[int]:
+    """Indexes of contacts whose promised reply is due and not logged at all since."""
+    overdue = []
+    for i, contact in enumerate(case.contacts):
+        due = contact.next_reply_due
+        if due is None or contact.at is None or due >= now:
+            continue
+        if not any(
+            c.direction is ContactDirection.OUTBOUND and c.at is not None and c.at > contact.at
+            for c in case.contacts
+        ):
+            overdue.append(i)
+    return overdue
+
+
+def _same_kind(a: CaseSummary, b: CaseSummary, by: frozenset[str]) -> bool:
+    if "category" in by and a.category is not b.category:
+        return False
+    if "product_number" in by and a.product_number != b.product_number:
+        return False
+    return not ("defect_kind" in by and not a.defect_kinds & b.defect_kinds)
+
+
+def _same_kind_customers(case: Case, policy: Policy, others: Iterable[CaseSummary]) -> set[str]:
+    """The largest set of distinct customers with same-kind complaints received within one
+    window of ``same_kind_window_days`` that includes this case."""
+    rules = policy.escalation
+    try:
+        this = CaseSummary.of(case)
+    except ValueError:
+        return set()
+    if this.validity in rules.same_kind_ignores:
+        return set()
+    window = timedelta(days=rules.same_kind_window_days)
+    similar = [
+        o
+        for o in others
+        if o.number != this.number
+        and o.validity not in rules.same_kind_ignores
+        and abs(o.received_at - this.received_at) <= window
+        and _same_kind(this, o, rules.same_kind_by)
+    ]
+    best: set[str] = set()
+    for start in sorted({this.received_at - window, *(o.received_at for o in similar)}):
+        if not start <= this.received_at <= start + window:
+            continue
+        customers = {this.customer} | {
+            o.customer for o in similar if start <= o.received_at <= start + window
+        }
+        if len(customers) > len(best):
+            best = customers
+    return best

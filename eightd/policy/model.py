@@ -1,0 +1,256 @@
+"""The company policy as typed, frozen values (read from TOML by :mod:`eightd.policy.loader`).
+
+Every number and list here is a default of DOMAIN.md that a company may change in
+its own policy file; the code reads these values and never hard-codes a rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from eightd.domain.enums import (
+    ComplaintCategory,
+    ContainmentLocation,
+    DefectKind,
+    DocumentKind,
+    PauseReason,
+    Priority,
+    Severity,
+    Stage,
+    TeamRole,
+    Validity,
+)
+from eightd.i18n import t
+
+__all__ = [
+    "FLAGS",
+    "Anchor",
+    "CalendarPolicy",
+    "ClosurePolicy",
+    "Deadline",
+    "DeadlinePolicy",
+    "Duration",
+    "EscalationPolicy",
+    "GatePolicy",
+    "GateRule",
+    "GradingPolicy",
+    "LintPolicy",
+    "LintRule",
+    "LintSeverity",
+    "MatchRule",
+    "Notice",
+    "Policy",
+    "RolePolicy",
+]
+
+# Boolean intake facts a grading or priority rule may name (all fields of ``Intake``).
+FLAGS: tuple[str, ...] = (
+    "line_stop",
+    "corrective_action_demanded",
+    "recurrence",
+    "injury",
+    "media_or_lawsuit",
+    "major_economic_loss",
+    "unauthorised_promise",
+)
+
+DurationUnit = Literal["working_days", "hours", "days"]
+
+
+@dataclass(frozen=True)
+class Duration:
+    """``amount`` working days, elapsed hours or calendar days."""
+
+    amount: int
+    unit: DurationUnit
+
+    @property
+    def elapsed(self) -> timedelta:
+        """The elapsed time of an hours or days duration (not defined for working days)."""
+        if self.unit == "hours":
+            return timedelta(hours=self.amount)
+        if self.unit == "days":
+            return timedelta(days=self.amount)
+        raise ValueError("a working-day duration has no fixed elapsed time")
+
+
+class Anchor(StrEnum):
+    """Where a deadline's clock starts."""
+
+    RECEIVED = "received"  # intake.received_at
+    LATEST_FEEDBACK = "latest_feedback"  # the customer's latest inbound contact (seed 004 §4.3.3)
+    STAGE_ENTERED = "stage_entered"  # when the stage was last entered
+
+
+@dataclass(frozen=True)
+class Deadline:
+    within: Duration
+    anchor: Anchor = Anchor.RECEIVED
+
+
+@dataclass(frozen=True)
+class CalendarPolicy:
+    library: Literal["chinese", "weekends-only"] = "chinese"
+    weekend: tuple[int, ...] = (6, 7)  # ISO weekdays off outside the library's years
+    file: str = ""  # company calendar file, resolved against the policy file's folder
+    holidays: tuple[date, ...] = ()
+    workdays: tuple[date, ...] = ()
+    covered_years: tuple[int, ...] = ()  # years declared complete by the company
+    beyond_coverage: Literal["assume-weekends", "refuse"] = "assume-weekends"
+
+
+@dataclass(frozen=True)
+class MatchRule:
+    """Matches a case when ANY listed fact holds."""
+
+    defect_kinds: frozenset[DefectKind] = frozenset()
+    flags: frozenset[str] = frozenset()
+    severities: frozenset[Severity] = frozenset()
+    validity: frozenset[Validity] = frozenset()
+
+
+@dataclass(frozen=True)
+class GradingPolicy:
+    # checked in this order; the first matching grade wins (seed 004 §4.2)
+    severity: tuple[tuple[Severity, MatchRule], ...] = ()
+    severity_fallback: Severity | None = Severity.GENERAL
+    # seed 002 §二(二)
+    priority: tuple[tuple[Priority, MatchRule], ...] = ()
+    priority_fallback: Priority = Priority.MEDIUM
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    """Seed 000 complaint levels. A threshold of 0 switches that rule off."""
+
+    level1_flags: frozenset[str] = frozenset({"injury", "media_or_lawsuit", "major_economic_loss"})
+    level1_unresolved_days: int = 30
+    level1_departments: int = 3
+    level2_flags: frozenset[str] = frozenset({"unauthorised_promise"})
+    level2_missed_promises: int = 2
+    level2_unresolved_days: int = 15
+    level2_departments: int = 2
+    same_kind_count: int = 3
+    same_kind_window_days: int = 30
+    same_kind_by: frozenset[str] = frozenset({"category", "defect_kind"})
+    same_kind_ignores: frozenset[Validity] = frozenset(
+        {Validity.NOT_FOUNDED, Validity.NOT_OURS, Validity.CUSTOMER_REQUEST}
+    )
+
+
+@dataclass(frozen=True)
+class DeadlinePolicy:
+    due_soon: Duration = Duration(24, "hours")
+    pause_reasons: frozenset[PauseReason] = frozenset(PauseReason)
+    default: MappingProxyType[Stage, Deadline] = field(default_factory=lambda: MappingProxyType({}))
+    by_severity: MappingProxyType[Severity, MappingProxyType[Stage, Deadline | None]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def for_stage(self, stage: Stage, severity: Severity | None) -> Deadline | None:
+        """The grade's deadline for a stage, else the default one (a grade may drop it)."""
+        if severity is not None:
+            table = self.by_severity.get(severity, MappingProxyType({}))
+            if stage in table:
+                return table[stage]
+        return self.default.get(stage)
+
+
+class GateRule(StrEnum):
+    BLOCK = "block"  # the move is refused (StageGateError)
+    WARN = "warn"  # shown, the move is allowed
+    OFF = "off"  # not checked
+
+
+@dataclass(frozen=True)
+class GatePolicy:
+    items: MappingProxyType[str, GateRule] = field(default_factory=lambda: MappingProxyType({}))
+    required_team_roles: tuple[TeamRole, ...] = (TeamRole.LEADER, TeamRole.SALES, TeamRole.QUALITY)
+
+    def rule(self, code: str) -> GateRule:
+        return self.items.get(code, GateRule.OFF)
+
+
+class LintSeverity(StrEnum):
+    BLOCKING = "blocking"
+    WARNING = "warning"
+    INFO = "info"
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class LintRule:
+    severity: LintSeverity
+    weight: int
+
+
+@dataclass(frozen=True)
+class LintPolicy:
+    rules: MappingProxyType[str, LintRule] = field(default_factory=lambda: MappingProxyType({}))
+    blame_words: tuple[str, ...] = ()
+    training_words: tuple[str, ...] = ()
+    vague_action_words: tuple[str, ...] = ()
+    containment_locations: tuple[ContainmentLocation, ...] = ()
+    d7_documents: tuple[DocumentKind, ...] = (DocumentKind.FMEA, DocumentKind.CONTROL_PLAN)
+
+    def rule(self, code: str) -> LintRule:
+        return self.rules.get(code, LintRule(LintSeverity.OFF, 0))
+
+
+@dataclass(frozen=True)
+class ClosurePolicy:
+    callback_within: Duration = Duration(2, "working_days")
+    unreachable_attempts: int = 3
+    unreachable_window_days: int = 30
+    no_8d_needs_approval: bool = True
+    # seed 001 常见投诉关闭时限, working days from receipt, by complaint category
+    limits: MappingProxyType[ComplaintCategory, int] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    approver: str = "approver"
+    approval_meaning: str = "8D report approved"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A company's workflow policy. Build it with :func:`eightd.policy.load_policy`."""
+
+    name: str = ""
+    source: str = ""
+    timezone: str = "Asia/Shanghai"
+    calendar: CalendarPolicy = CalendarPolicy()
+    grading: GradingPolicy = GradingPolicy()
+    escalation: EscalationPolicy = EscalationPolicy()
+    deadlines: DeadlinePolicy = DeadlinePolicy()
+    gates: GatePolicy = GatePolicy()
+    lint: LintPolicy = LintPolicy()
+    closure: ClosurePolicy = ClosurePolicy()
+    roles: RolePolicy = RolePolicy()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message code with its parameters: a warning, a reason, a finding's text."""
+
+    code: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, code: str, **params: object) -> Notice:
+        return cls(code, tuple(sorted(params.items())))
+
+    def text(self, lang: str | None = None) -> str:
+        return t(self.code, lang, **dict(self.params))
