@@ -22,6 +22,7 @@ __all__ = ["COMMAND_MODULES", "App", "build_parser", "main"]
 
 COMMAND_MODULES: tuple[str, ...] = (
     "eightd.cli.cases",
+    "eightd.cli.stages",
     "eightd.cli.policy",
     "eightd.cli.report",
 )

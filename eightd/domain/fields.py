@@ -184,10 +184,16 @@ def _choices(enum_cls: type[Enum]) -> str:
 # ---------------------------------------------------------------- decoding
 
 
-def decode(cls: type[T], data: Any, path: str = "") -> T:
-    """Build and validate a ``cls`` tree from untrusted JSON-like data."""
+def decode(cls: type[T], data: Any, path: str = "", *, check: bool = True) -> T:
+    """Build a ``cls`` tree from untrusted JSON-like data and validate it.
+
+    ``check=False`` skips the constraint checks (types, unknown keys and enum
+    values are still enforced) for parts that are validated later as part of
+    the whole case, e.g. an item whose id the service assigns.
+    """
     obj = _decode_dataclass(cls, data, path)
-    validate(obj, path)
+    if check:
+        validate(obj, path)
     return obj
 
 
