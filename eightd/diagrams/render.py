@@ -1,0 +1,81 @@
+"""Running Graphviz ``dot``: the one place this package leaves Python.
+
+The diagram builders produce DOT text; :class:`Diagram` turns it into SVG or
+PNG. ``dot`` is looked up as ``$EIGHTD_DOT`` if set, else on ``PATH``; a
+missing program raises :class:`~eightd.errors.MissingDependencyError` saying
+what to install.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from eightd.errors import EightDError, MissingDependencyError
+from eightd.i18n import t
+
+__all__ = ["DOT_ENV", "Diagram", "find_dot"]
+
+DOT_ENV = "EIGHTD_DOT"
+_TIMEOUT_S = 60
+
+
+def find_dot(lang: str | None = None) -> str:
+    """The path of the ``dot`` program, or MissingDependencyError."""
+    configured = os.environ.get(DOT_ENV)
+    found = shutil.which(configured or "dot")
+    if found is None:
+        raise MissingDependencyError(
+            "error.missing_dependency",
+            what="Graphviz 'dot'",
+            hint=t("diagrams.install_hint", lang),
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A diagram as DOT source, rendered on demand.
+
+    SVG (for the browser and HTML reports) and PNG (for PDF and Excel reports)
+    come from the same ``source``, so they always show the same picture.
+    """
+
+    source: str
+    lang: str = "en"
+
+    def svg(self) -> str:
+        """The diagram as an SVG document (UTF-8 text)."""
+        return self._run("svg").decode("utf-8")
+
+    def png(self, *, dpi: int = 150) -> bytes:
+        """The diagram as PNG bytes at ``dpi`` dots per inch (96 is screen size)."""
+        if not 24 <= dpi <= 600:
+            raise ValueError(f"dpi must be between 24 and 600, got {dpi}")
+        # cairo renders text with the same Pango fonts that sized the boxes
+        return self._run("png:cairo", f"-Gdpi={dpi}")
+
+    def _run(self, fmt: str, *options: str) -> bytes:
+        command = [find_dot(self.lang), f"-T{fmt}", *options]
+        try:
+            done = subprocess.run(
+                command,
+                input=self.source.encode("utf-8"),
+                capture_output=True,
+                timeout=_TIMEOUT_S,
+                check=False,
+            )
+        except OSError as exc:
+            raise MissingDependencyError(
+                "error.missing_dependency",
+                what="Graphviz 'dot'",
+                hint=t("diagrams.install_hint", self.lang),
+            ) from exc
+        except subprocess.TimeoutExpired as exc:
+            raise EightDError("diagrams.error.timeout", seconds=_TIMEOUT_S) from exc
+        if done.returncode != 0 or not done.stdout:
+            detail = done.stderr.decode("utf-8", "replace").strip()
+            raise EightDError("diagrams.error.dot_failed", detail=detail)
+        return done.stdout
