@@ -1,0 +1,1 @@
+"""8D reports of cases: HTML, PDF, Excel and the executed notebook."""

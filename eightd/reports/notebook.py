@@ -1,0 +1,291 @@
+"""Running the report template: papermill on a kernel that stays warm.
+
+A papermill run normally starts a kernel, executes the notebook and shuts the
+kernel down; the start alone costs about a second. :class:`WarmKernel` keeps
+one kernel (on IPC sockets, so parallel workers never race for TCP ports) and
+runs each report as a real papermill execution of the parameterized template
+through the ``eightd-warm`` papermill engine: same parameter injection, same
+error markers, same executed notebook, but on the running kernel, with the
+user namespace reset before each report so no report sees another's state.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager, NoSuchKernel
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.exceptions import PapermillExecutionError
+
+from eightd.errors import MissingDependencyError, ReportError
+
+__all__ = ["KERNEL_NAME", "WarmKernel", "default_template", "load_template"]
+
+log = logging.getLogger(__name__)
+
+ENGINE_NAME = "eightd-warm"
+KERNEL_NAME = "eightd-python"
+# the namespace reset run before every report: a fresh user namespace and
+# execution counts from 1, while imported modules stay loaded (that is the warmth)
+# the folder holding the eightd package (and, in a source tree, templates/)
+_SOURCE_ROOT = Path(__file__).resolve().parents[2]
+_RESET = "get_ipython().reset(new_session=True, aggressive=False)"
+
+
+def default_template() -> Path:
+    """``templates/8d_report.ipynb`` of the source tree (EIGHTD_REPORT_TEMPLATE overrides)."""
+    if env := os.environ.get("EIGHTD_REPORT_TEMPLATE"):
+        return Path(env)
+    return _SOURCE_ROOT / "templates" / "8d_report.ipynb"
+
+
+def load_template(path: Path | None = None) -> NotebookNode:
+    """The template notebook (read once per file version)."""
+    path = (path or default_template()).resolve()
+    if not path.is_file():
+        raise ReportError("report.error.no_template", path=str(path))
+    return copy.deepcopy(_read_template(path, path.stat().st_mtime_ns))
+
+
+@cache
+def _read_template(path: Path, mtime_ns: int) -> NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+class _InterpreterKernels(KernelSpecManager):
+    """Kernel specs with one more: ``eightd-python``, ipykernel on *this* interpreter.
+
+    A ``python3`` spec found on the Jupyter path may belong to another Python
+    that lacks eightd; this one always runs the interpreter eightd runs in.
+    """
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        if kernel_name != KERNEL_NAME:
+            return super().get_kernel_spec(kernel_name)
+        return KernelSpec(
+            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            display_name="Python (eightd)",
+            language="python",
+            resource_dir="",
+        )
+
+
+def _check_ipykernel() -> None:
+    try:
+        import ipykernel  # noqa: F401
+    except ModuleNotFoundError as exc:
+        raise MissingDependencyError(
+            what=f"ipykernel ({sys.executable})",
+            hint=f"{sys.executable} -m pip install ipykernel",
+        ) from exc
+
+
+def kernel_env() -> dict[str, str]:
+    """The kernel's environment: eightd importable even when not installed."""
+    env = dict(os.environ)
+    root = str(_SOURCE_ROOT)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+class _WarmClient(PapermillNotebookClient):  # type: ignore[misc]
+    """papermill's client on a kernel and a kernel client that outlive the run."""
+
+    def __init__(self, nb_man: Any, km: AsyncKernelManager, kc: Any, **kw: Any) -> None:
+        super().__init__(nb_man, km=km, **kw)
+        self.kc = kc
+
+
+class WarmKernelEngine(NBClientEngine):  # type: ignore[misc]
+    """papermill engine ``eightd-warm``: executes on the ``km`` / ``kc`` passed in."""
+
+    @classmethod
+    def execute_managed_notebook(  # type: ignore[override]
+        cls,
+        nb_man: Any,
+        kernel_name: str,
+        log_output: bool = False,
+        stdout_file: Any = None,
+        stderr_file: Any = None,
+        start_timeout: int = 60,
+        execution_timeout: int | None = None,
+        *,
+        km: AsyncKernelManager,
+        kc: Any,
+        **kwargs: Any,
+    ) -> NotebookNode:
+        kwargs.pop("input_path", None)
+        client = _WarmClient(
+            nb_man,
+            km=km,
+            kc=kc,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=logging.getLogger("papermill"),
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+            **kwargs,
+        )
+        return client.execute()
+
+
+papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
+
+
+class WarmKernel:
+    """One running kernel that executes report notebooks one after another.
+
+    Not thread-safe: use one per thread or process (:class:`ReportPool` keeps
+    one per worker process). Use as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(self, *, startup_timeout: int = 60, cell_timeout: int = 300) -> None:
+        self.startup_timeout = startup_timeout
+        self.cell_timeout = cell_timeout
+        self.km: AsyncKernelManager | None = None
+        self.kc: Any = None
+        self._dir: str | None = None
+        self.reports_run = 0
+
+    def __enter__(self) -> WarmKernel:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- life cycle (all on this thread's event loop, which nbclient uses too)
+
+    def start(self) -> None:
+        if self.km is None:
+            run_sync(self._start)()
+
+    async def _start(self) -> None:
+        _check_ipykernel()
+        # a short private folder: IPC socket paths must stay under ~100 bytes
+        self._dir = tempfile.mkdtemp(prefix="eightd-k")
+        km = AsyncKernelManager(
+            kernel_name=KERNEL_NAME,
+            kernel_spec_manager=_InterpreterKernels(),
+            transport="ipc",
+            ip=os.path.join(self._dir, "k"),
+            connection_file=os.path.join(self._dir, "kernel.json"),
+        )
+        try:
+            await km.start_kernel(
+                env=kernel_env(),
+                cwd=self._dir,
+                extra_arguments=["--HistoryManager.enabled=False", "--Application.log_level=40"],
+            )
+        except NoSuchKernel as exc:  # pragma: no cover - only with a broken spec manager
+            raise MissingDependencyError(what=KERNEL_NAME, hint=str(exc)) from exc
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=self.startup_timeout)
+        except RuntimeError:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+            raise
+        kc.allow_stdin = False
+        self.km, self.kc = km, kc
+
+    def close(self) -> None:
+        if self.km is not None:
+            run_sync(self._close)()
+        if self._dir:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+
+    async def _close(self) -> None:
+        assert self.km is not None
+        if self.kc is not None:
+            self.kc.stop_channels()
+        try:
+            await self.km.shutdown_kernel(now=False)
+        finally:
+            self.km, self.kc = None, None
+
+    async def _ensure_alive(self) -> None:
+        assert self.km is not None
+        if not await self.km.is_alive():
+            log.warning("report kernel died; restarting it")
+            self.kc.stop_channels()
+            await self.km.restart_kernel(now=True)
+            kc = self.km.client()
+            kc.start_channels()
+            await kc.wait_for_ready(timeout=self.startup_timeout)
+            kc.allow_stdin = False
+            self.kc = kc
+
+    async def _reset_namespace(self) -> None:
+        await self._ensure_alive()
+        msg_id = self.kc.execute(_RESET, silent=True, store_history=False)
+        while True:
+            reply = await self.kc.get_shell_msg(timeout=self.startup_timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        if reply["content"]["status"] != "ok":  # pragma: no cover - IPython always resets
+            raise RuntimeError(f"namespace reset failed: {reply['content']}")
+
+    # -- running a report
+
+    def execute(
+        self, template: NotebookNode, parameters: Mapping[str, Any], output_path: Path
+    ) -> NotebookNode:
+        """Execute ``template`` with ``parameters``; the executed notebook is written to
+        ``output_path`` also when a cell fails (papermill marks the failing cell).
+
+        Raises ReportError naming ``output_path`` and the failing cell.
+        """
+        self.start()
+        run_sync(self._reset_namespace)()
+        try:
+            nb = papermill.execute_notebook(
+                template,
+                str(output_path),
+                parameters=dict(parameters),
+                engine_name=ENGINE_NAME,
+                kernel_name=KERNEL_NAME,
+                request_save_on_cell_execute=False,
+                progress_bar=False,
+                execution_timeout=self.cell_timeout,
+                km=self.km,
+                kc=self.kc,
+            )
+        except PapermillExecutionError as exc:
+            raise ReportError(
+                "report.error.cell_failed",
+                path=str(output_path),
+                cell=exc.exec_count if exc.exec_count is not None else exc.cell_index,
+                ename=exc.ename,
+                evalue=exc.evalue,
+            ) from exc
+        except CellTimeoutError as exc:
+            raise ReportError(
+                "report.error.timeout", path=str(output_path), seconds=self.cell_timeout
+            ) from exc
+        except DeadKernelError as exc:
+            raise ReportError("report.error.kernel_died", path=str(output_path)) from exc
+        finally:
+            self.reports_run += 1
+        return nb
