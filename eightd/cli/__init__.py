@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from eightd.cli.app import App, Printer
 from eightd.errors import EightDError
@@ -56,7 +57,26 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
                 raise
             continue
         module.register(subparsers, lang)
+    _translate_argparse(parser, lang)
     return parser
+
+
+def _translate_argparse(parser: argparse.ArgumentParser, lang: str) -> None:
+    """argparse's own words (usage, options, -h) in the user's language, on every parser."""
+
+    class Formatter(argparse.RawDescriptionHelpFormatter):
+        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: Any = None) -> None:
+            super().add_usage(usage, actions, groups, t("cli.argparse.usage", lang))
+
+    parser.formatter_class = Formatter
+    parser._positionals.title = t("cli.argparse.positionals", lang)
+    parser._optionals.title = t("cli.argparse.options", lang)
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = t("cli.argparse.help", lang)
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _translate_argparse(child, lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -80,7 +80,7 @@ def _when(text: str | None, field: str, default: datetime) -> datetime:
 
 def cmd_put(app: App, args: argparse.Namespace) -> int:
     # the id may be empty (the service assigns one); the whole case is validated on save
-    item = decode(
+    item: Any = decode(
         _ITEM_TYPES[args.collection], read_json_file(args.file), args.collection, check=False
     )
     with app.store.uow() as uow:
