@@ -36,6 +36,7 @@ from eightd.policy.grading import (
     grade,
     missed_promises,
     overdue_replies,
+    severity_in_force,
     suggest_priority,
     suggest_severity,
 )
@@ -56,6 +57,7 @@ from eightd.policy.model import (
     Notice,
     Policy,
 )
+from eightd.policy.pauses import paused_days
 from eightd.policy.signature import (
     UNSIGNED_FIELDS,
     SignatureState,
@@ -103,9 +105,11 @@ __all__ = [
     "missed_promises",
     "overdue_replies",
     "parse_policy",
+    "paused_days",
     "reopen_problems",
     "require_gate",
     "schedule",
+    "severity_in_force",
     "signature_state",
     "stage_done_at",
     "suggest_priority",

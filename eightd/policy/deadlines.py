@@ -15,10 +15,12 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from eightd.domain.enums import ContactDirection, Severity, Stage, StageEventKind
+from eightd.domain.enums import ContactDirection, Stage, StageEventKind
 from eightd.domain.model import Case
 from eightd.policy.calendar import WorkingCalendar
+from eightd.policy.grading import severity_in_force
 from eightd.policy.model import Anchor, Deadline, Duration, Notice, Policy
+from eightd.policy.pauses import paused_days
 
 __all__ = [
     "ATTENTION",
@@ -28,7 +30,6 @@ __all__ = [
     "Schedule",
     "deadline_for",
     "due_at",
-    "paused_days",
     "schedule",
     "stage_done_at",
 ]
@@ -84,6 +85,18 @@ class Schedule:
         return tuple(c for c in self.clocks if c.state in ATTENTION)
 
 
+@dataclass
+class _Context:
+    """What every clock of one case at one moment shares."""
+
+    policy: Policy
+    calendar: WorkingCalendar
+    skip: frozenset[date]
+    paused: bool
+    now: datetime
+    warnings: list[Notice]
+
+
 def schedule(
     case: Case,
     policy: Policy,
@@ -92,19 +105,14 @@ def schedule(
     calendar: WorkingCalendar | None = None,
 ) -> Schedule:
     """Every stage's clock and the call-back clock of ``case`` at ``now``."""
-    cal = calendar or WorkingCalendar(policy.calendar)
-    tz = policy.tz
-    skip = paused_days(case, policy, today=now.astimezone(tz).date())
-    paused = now.astimezone(tz).date() in skip
-    severity = case.grading.severity or case.grading.suggested_severity
-    warnings: list[Notice] = []
-    clocks = [
-        _stage_clock(case, stage, policy, severity, cal, skip, paused, now, warnings)
-        for stage in Stage
-    ]
-    clocks.append(_callback_clock(case, policy, cal, skip, paused, now, warnings))
-    unique = tuple(dict.fromkeys(warnings))
-    return Schedule(tuple(clocks), unique)
+    today = now.astimezone(policy.tz).date()
+    skip = paused_days(case, policy, today=today)
+    ctx = _Context(
+        policy, calendar or WorkingCalendar(policy.calendar), skip, today in skip, now, []
+    )
+    clocks = [_stage_clock(case, stage, ctx) for stage in Stage]
+    clocks.append(_callback_clock(case, ctx))
+    return Schedule(tuple(clocks), tuple(dict.fromkeys(ctx.warnings)))
 
 
 def deadline_for(case: Case, stage: Stage, policy: Policy) -> Deadline | None:
@@ -113,53 +121,30 @@ def deadline_for(case: Case, stage: Stage, policy: Policy) -> Deadline | None:
         limit = policy.closure.limits.get(case.intake.category)
         if limit is not None:
             return Deadline(Duration(limit, "working_days"), Anchor.RECEIVED)
-    severity = case.grading.severity or case.grading.suggested_severity
-    return policy.deadlines.for_stage(stage, severity)
+    return policy.deadlines.for_stage(stage, severity_in_force(case, policy))
 
 
-def _stage_clock(
-    case: Case,
-    stage: Stage,
-    policy: Policy,
-    severity: Severity | None,
-    cal: WorkingCalendar,
-    skip: frozenset[date],
-    paused: bool,
-    now: datetime,
-    warnings: list[Notice],
-) -> Clock:
+def _stage_clock(case: Case, stage: Stage, ctx: _Context) -> Clock:
     done_at = stage_done_at(case, stage)
     passed = _passed(case, stage)
     if not case.needs_8d and stage not in (Stage.D0, Stage.D8):
         return Clock(stage.value, ClockState.UNTIMED)
-    deadline = deadline_for(case, stage, policy)
+    deadline = deadline_for(case, stage, ctx.policy)
     if deadline is None:
         state = ClockState.DONE if passed else ClockState.UNTIMED
         return Clock(stage.value, state, done_at=done_at)
-    start = _anchor_time(case, stage, deadline.anchor, until=done_at or now)
-    return _clock(
-        stage.value, deadline, start, done_at, passed, policy, cal, skip, paused, now, warnings
-    )
+    start = _anchor_time(case, stage, deadline.anchor, until=done_at or ctx.now)
+    return _clock(stage.value, deadline, start, done_at, passed, ctx)
 
 
-def _callback_clock(
-    case: Case,
-    policy: Policy,
-    cal: WorkingCalendar,
-    skip: frozenset[date],
-    paused: bool,
-    now: datetime,
-    warnings: list[Notice],
-) -> Clock:
-    deadline = Deadline(policy.closure.callback_within, Anchor.RECEIVED)
+def _callback_clock(case: Case, ctx: _Context) -> Clock:
+    """DOMAIN §5: the customer is called back within the policy's time after approval."""
+    deadline = Deadline(ctx.policy.closure.callback_within, Anchor.RECEIVED)
     signed = [a.signed_at for a in case.approvals if a.signed_at is not None]
     start = max(signed) if signed else None
     calls = sorted(c.at for c in case.callbacks if c.at and start and c.at >= start)
     done_at = calls[0] if calls else None
-    return _clock(
-        CALLBACK, deadline, start, done_at, done_at is not None, policy, cal, skip, paused, now,
-        warnings,
-    )  # fmt: skip
+    return _clock(CALLBACK, deadline, start, done_at, done_at is not None, ctx)
 
 
 def _clock(
@@ -168,32 +153,28 @@ def _clock(
     start: datetime | None,
     done_at: datetime | None,
     passed: bool,
-    policy: Policy,
-    cal: WorkingCalendar,
-    skip: frozenset[date],
-    paused: bool,
-    now: datetime,
-    warnings: list[Notice],
+    ctx: _Context,
 ) -> Clock:
     if start is None:
         state = ClockState.DONE if passed else ClockState.PENDING
         return Clock(key, state, deadline, done_at=done_at)
-    due = due_at(start, deadline.within, cal, policy.tz, skip)
+    tz = ctx.policy.tz
+    due = due_at(start, deadline.within, ctx.calendar, tz, ctx.skip)
     if deadline.within.unit == "working_days":
-        for year in cal.uncovered_years(start.astimezone(policy.tz).date(), due.date()):
-            warnings.append(Notice.of("calendar.assumed_year", year=year))
+        for year in ctx.calendar.uncovered_years(start.astimezone(tz).date(), due.date()):
+            ctx.warnings.append(Notice.of("calendar.assumed_year", year=year))
     if passed:
         if done_at is None:
             state = ClockState.DONE
         else:
             state = ClockState.DONE_ON_TIME if done_at <= due else ClockState.DONE_LATE
-    elif now > due:
+    elif ctx.now > due:
         state = ClockState.OVERDUE
-    elif not paused and now >= due - policy.deadlines.due_soon.elapsed:
+    elif not ctx.paused and ctx.now >= due - ctx.policy.deadlines.due_soon.elapsed:
         state = ClockState.DUE_SOON
     else:
         state = ClockState.DUE
-    return Clock(key, state, deadline, start, due, done_at, paused and not passed)
+    return Clock(key, state, deadline, start, due, done_at, ctx.paused and not passed)
 
 
 def due_at(
@@ -230,17 +211,6 @@ def _add_running_time(
             return moment + remaining
         remaining -= day_end - moment
         moment = day_end
-
-
-def paused_days(case: Case, policy: Policy, *, today: date) -> frozenset[date]:
-    """Days the clock stands still; an open pause runs up to ``today``."""
-    days: set[date] = set()
-    for pause in case.pauses:
-        if pause.start is None or pause.reason not in policy.deadlines.pause_reasons:
-            continue
-        end = pause.end or today
-        days.update(pause.start + timedelta(days=i) for i in range((end - pause.start).days + 1))
-    return frozenset(days)
 
 
 def _passed(case: Case, stage: Stage) -> bool:

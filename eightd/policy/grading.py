@@ -20,8 +20,8 @@ from eightd.domain.enums import (
     Validity,
 )
 from eightd.domain.model import Case, Intake
-from eightd.policy.deadlines import paused_days
 from eightd.policy.model import MatchRule, Notice, Policy
+from eightd.policy.pauses import paused_days
 
 __all__ = [
     "CaseSummary",
@@ -31,6 +31,7 @@ __all__ = [
     "grade",
     "missed_promises",
     "overdue_replies",
+    "severity_in_force",
     "suggest_priority",
     "suggest_severity",
 ]
@@ -127,6 +128,13 @@ def suggest_priority(
         if reasons:
             return priority, tuple(reasons)
     return policy.grading.priority_fallback, (Notice.of("grading.reason.fallback"),)
+
+
+def severity_in_force(case: Case, policy: Policy) -> Severity | None:
+    """The QE's grade, else the recorded suggestion, else the policy's suggestion now."""
+    if case.grading.severity is not None:
+        return case.grading.severity
+    return case.grading.suggested_severity or suggest_severity(case, policy)[0]
 
 
 def grade(case: Case, policy: Policy) -> Grade:

@@ -1,0 +1,98 @@
+"""Builders shared by the policy unit tests (real dates on the Chinese calendar)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from eightd.domain import (
+    Approval,
+    Case,
+    ContactDirection,
+    Stage,
+    StageEvent,
+    StageEventKind,
+    validate_case,
+)
+from eightd.domain.model import Contact
+from eightd.policy import content_hash, load_policy
+from tests.conftest import make_intake
+
+CST = timezone(timedelta(hours=8))
+POLICY = load_policy()
+
+
+def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=CST)
+
+
+def make_case(
+    number: str = "202509-0001",
+    *,
+    received: datetime | None = None,
+    stage: Stage = Stage.D0,
+    **intake: Any,
+) -> Case:
+    """A valid open case received at ``received`` (default Tue 2025-09-30 10:00, the day
+    before the 2025 National Day holiday)."""
+    received = received or at(2025, 9, 30, 10)
+    intake.setdefault("ship_date", received.date() - timedelta(days=10))
+    case = Case(
+        number=number,
+        title="Cold solder joints on J3",
+        intake=make_intake(received_at=received, **intake),
+        stage=stage,
+        created_at=received,
+        created_by="qe.li",
+    )
+    return validate_case(case)
+
+
+def entered(case: Case, stage: Stage, when: datetime) -> None:
+    """Move the case into ``stage`` at ``when``, completing the stage before it."""
+    previous = Stage(f"D{stage.index - 1}") if stage.index else None
+    if previous is not None:
+        case.history.append(StageEvent(previous, StageEventKind.COMPLETED, when, "qe.li"))
+    case.history.append(StageEvent(stage, StageEventKind.ENTERED, when, "qe.li"))
+    case.stage = stage
+
+
+def approve(case: Case, when: datetime) -> None:
+    case.approvals.append(
+        Approval("mgr.wang", "approver", "8D report approved", when, content_hash(case))
+    )
+
+
+def inbound(case: Case, when: datetime, due: datetime | None = None) -> None:
+    case.contacts.append(
+        Contact(
+            when, "cust", direction=ContactDirection.INBOUND, summary="feedback", next_reply_due=due
+        )
+    )
+
+
+def outbound(case: Case, when: datetime, due: datetime | None = None) -> None:
+    case.contacts.append(
+        Contact(
+            when, "qe.li", direction=ContactDirection.OUTBOUND, summary="update", next_reply_due=due
+        )
+    )
+
+
+def end_of(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=CST)
+
+
+__all__ = [
+    "CST",
+    "POLICY",
+    "approve",
+    "at",
+    "end_of",
+    "entered",
+    "inbound",
+    "make_case",
+    "outbound",
+    "replace",
+]
