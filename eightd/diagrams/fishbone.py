@@ -24,7 +24,15 @@ from dataclasses import dataclass
 from eightd.diagrams.dot import DotWriter, Html, safe_id
 from eightd.diagrams.labels import literal, wrap
 from eightd.diagrams.render import Diagram
-from eightd.diagrams.style import FONT, INK, MUTED, cause_attrs, cause_label, lines_html
+from eightd.diagrams.style import (
+    FONT,
+    INK,
+    MUTED,
+    captioned,
+    cause_attrs,
+    cause_label,
+    lines_html,
+)
 from eightd.domain import BoneCategory, Case, Cause, CauseStatus, CauseType
 from eightd.i18n import default_lang, label, normalize_lang, t
 
@@ -132,7 +140,7 @@ def fishbone(case: Case, *, lang: str | None = None) -> Diagram:
                 "fontcolor": INK,
                 "shape": "box",
                 "style": "rounded,filled",
-                "margin": "0.10,0.05",
+                "margin": "0.10,0.07",
             },
             {"color": BONE_COLOUR, "arrowsize": 0.6, "penwidth": 1.2},
         ),
@@ -168,7 +176,8 @@ def _bone(
     joints: list[str] = []
     cause_nodes: dict[str, str] = {}
     for row in rows:
-        joint = out.node({"shape": "point", "width": 0.01, "style": "invis", "group": group})
+        # a dot as wide as the bone line: dot leaves a 2 pt gap at each joint otherwise
+        joint = out.node({"shape": "point", "width": 0.032, "color": BONE_COLOUR, "group": group})
         joints.append(joint)
         node = _cause(out, row, lang)
         cause_nodes.setdefault(row.cause.id, node)
@@ -181,7 +190,6 @@ def _bone(
             out.edge(node, joint, {"style": "invis"})
             # ...and points it at the cause it explains
             out.edge(parent, node, {"dir": "back", "arrowsize": 0.55, "color": MUTED})
-    # unclipped, so the line runs through the invisible joints without a gap
     line: dict[str, str | float | int | Html] = {
         "arrowhead": "none",
         "penwidth": 2.2,
@@ -233,10 +241,7 @@ def _effect(out: DotWriter, case: Case, lang: str) -> str:
         body = lines_html([t("diagrams.fishbone.no_statement", lang)])
     return out.node(
         {
-            "label": Html(
-                f'<FONT POINT-SIZE="9" COLOR="#cbd5e1">{caption}</FONT><BR ALIGN="LEFT"/>'
-                f"<B>{body}</B>"
-            ),
+            "label": captioned(caption, f"<B>{body}</B>", colour="#cbd5e1"),
             "id": "effect",
             "class": "effect",
             "shape": "box",

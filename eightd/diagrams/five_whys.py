@@ -12,7 +12,15 @@ from __future__ import annotations
 from eightd.diagrams.dot import DotWriter, Html, safe_id
 from eightd.diagrams.labels import literal, wrap
 from eightd.diagrams.render import Diagram
-from eightd.diagrams.style import FONT, INK, MUTED, cause_attrs, lines_html, type_attrs
+from eightd.diagrams.style import (
+    FONT,
+    INK,
+    MUTED,
+    captioned,
+    cause_attrs,
+    lines_html,
+    type_attrs,
+)
 from eightd.domain import Case, Cause, CauseStatus
 from eightd.i18n import default_lang, label, normalize_lang, t
 
@@ -67,7 +75,7 @@ def five_whys(case: Case, *, lang: str | None = None, cause_id: str | None = Non
                 "style": "rounded,filled",
                 "fillcolor": "white",
                 "color": "#94a3b8",
-                "margin": "0.10,0.06",
+                "margin": "0.10,0.09",
             },
             {"color": "#475569", "arrowsize": 0.7, "penwidth": 1.2},
         ),
@@ -81,9 +89,8 @@ def _symptom(out: DotWriter, case: Case, lang: str) -> str:
     caption = literal(t("diagrams.five_whys.symptom", lang))
     return out.node(
         {
-            "label": Html(
-                f'<FONT POINT-SIZE="9" COLOR="#cbd5e1">{caption}</FONT><BR ALIGN="LEFT"/>'
-                f"<B>{lines_html(wrap(text, SYMPTOM_WIDTH))}</B>"
+            "label": captioned(
+                caption, f"<B>{lines_html(wrap(text, SYMPTOM_WIDTH))}</B>", colour="#cbd5e1"
             ),
             "id": "symptom",
             "class": "symptom",
@@ -130,9 +137,7 @@ def _chain(out: DotWriter, cause: Cause, index: int, symptom: str, lang: str) ->
         strike = root and cause.status is CauseStatus.RULED_OUT
         body = lines_html(wrap(answer, WHY_WIDTH), strike=strike)
         attrs: dict[str, str | float | int | Html] = {
-            "label": Html(
-                f'<FONT POINT-SIZE="8" COLOR="{MUTED}">{caption}</FONT><BR ALIGN="LEFT"/>{body}'
-            ),
+            "label": captioned(caption, body, colour=MUTED),
             "class": "why root-cause" if root else "why",
         }
         if root:

@@ -17,6 +17,7 @@ __all__ = [
     "FONT",
     "INK",
     "MUTED",
+    "captioned",
     "cause_attrs",
     "cause_label",
     "lines_html",
@@ -66,6 +67,20 @@ def lines_html(lines: list[str], *, strike: bool = False) -> str:
     if strike:
         parts = [f"<S>{part}</S>" if part else part for part in parts]
     return "".join(f'{part}<BR ALIGN="LEFT"/>' for part in parts)
+
+
+def captioned(caption: str, body: str, *, colour: str) -> Html:
+    """A small caption line above ``body`` (both escaped HTML).
+
+    A table, not a ``<BR/>``: Graphviz spaces lines of mixed font sizes badly
+    and the caption would touch the border.
+    """
+    return Html(
+        '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="{colour}">{caption}</FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{body}</TD></TR>'
+        "</TABLE>"
+    )
 
 
 def cause_label(cause: Cause, lang: str, *, width: int, tags: bool = True) -> Html:
