@@ -9,10 +9,23 @@ from typing import Any
 from eightd.domain import (
     Approval,
     Case,
+    Cause,
+    CauseStatus,
+    CauseType,
     ContactDirection,
+    ContainmentAction,
+    ContainmentLocation,
+    CorrectiveAction,
+    DocumentKind,
+    Severity,
     Stage,
     StageEvent,
     StageEventKind,
+    StandardizationItem,
+    TeamMember,
+    TeamRole,
+    Validity,
+    Verification,
     validate_case,
 )
 from eightd.domain.model import Contact
@@ -78,6 +91,51 @@ def outbound(case: Case, when: datetime, due: datetime | None = None) -> None:
             when, "qe.li", direction=ContactDirection.OUTBOUND, summary="update", next_reply_due=due
         )
     )
+
+
+def complete_case() -> Case:
+    """A case whose every gate D0–D8 is met."""
+    case = make_case(stage=Stage.D8)
+    case.validity = Validity.FOUNDED
+    case.grading.severity = Severity.SERIOUS
+    case.grading.suggested_severity = Severity.SERIOUS
+    case.team = [
+        TeamMember("Li", TeamRole.LEADER),
+        TeamMember("Zhao", TeamRole.SALES),
+        TeamMember("Qian", TeamRole.QUALITY),
+    ]
+    case.problem.what = "Cold solder joints on J3"
+    case.problem.how_many = "37 of 5000"
+    case.containment = [
+        ContainmentAction(
+            "K1",
+            ContainmentLocation.FINISHED_STOCK,
+            description="Sort finished stock",
+            owner="Sun",
+            due=at(2025, 10, 1),
+            quantity_checked=1200,
+            quantity_bad=4,
+            effectiveness="0 escapes after sorting",
+        )
+    ]
+    case.causes = [
+        Cause("C1", "Reflow profile too cold", type=CauseType.OCCURRENCE,
+              status=CauseStatus.VERIFIED, evidence="reproduced at 235 °C"),
+        Cause("C2", "AOI program lacks J3", type=CauseType.ESCAPE,
+              status=CauseStatus.VERIFIED, evidence="AOI replay"),
+    ]  # fmt: skip
+    case.actions = [
+        CorrectiveAction("A1", "Raise reflow peak to 245 °C", ["C1"], "Zhou", date(2025, 10, 20)),
+        CorrectiveAction("A2", "Add J3 to AOI program", ["C2"], "Wu", date(2025, 10, 20)),
+    ]
+    case.verifications = [
+        Verification("V1", ["A1", "A2"], date(2025, 11, 1), "Qian", True, True, True,
+                      "3 lots, 0 defects", "ppm", 7400.0, 0.0),
+    ]  # fmt: skip
+    case.containment_removed_on = date(2025, 11, 3)
+    case.standardization = [StandardizationItem(DocumentKind.FMEA, "PFMEA-77", new_revision="C")]
+    approve(case, at(2025, 11, 4))
+    return validate_case(case)
 
 
 def end_of(day: date) -> datetime:
