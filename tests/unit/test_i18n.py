@@ -1,0 +1,130 @@
+"""The message catalogs: both languages complete, and every code the source uses exists."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from enum import Enum
+from pathlib import Path
+
+import pytest
+
+import eightd
+from eightd.domain import enums
+from eightd.i18n import LANGS, catalog, label, normalize_lang, placeholders, t
+
+PACKAGE = Path(eightd.__file__).parent
+CATALOGS = PACKAGE / "i18n" / "catalogs"
+AREAS = sorted({path.name.split(".")[0] for path in CATALOGS.glob("*.toml")})
+ENUMS = [getattr(enums, name) for name in enums.__all__]
+
+
+def _flat(table: dict, prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        full = f"{prefix}.{key}" if prefix else key
+        out.update(_flat(value, full) if isinstance(value, dict) else {full: str(value)})
+    return out
+
+
+def _area(area: str, lang: str) -> dict[str, str]:
+    with (CATALOGS / f"{area}.{lang}.toml").open("rb") as fh:
+        return _flat(tomllib.load(fh))
+
+
+def test_there_are_catalog_areas():
+    assert "errors" in AREAS and "domain" in AREAS
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_every_area_has_a_file_per_language(area):
+    for lang in LANGS:
+        assert (CATALOGS / f"{area}.{lang}.toml").is_file(), f"{area}.{lang}.toml"
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_both_languages_of_an_area_hold_the_same_keys(area):
+    en, zh = _area(area, "en"), _area(area, "zh")
+    assert sorted(set(en) - set(zh)) == [], "missing in zh"
+    assert sorted(set(zh) - set(en)) == [], "missing in en"
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_both_languages_of_a_message_use_the_same_placeholders(area):
+    en, zh = _area(area, "en"), _area(area, "zh")
+    differing = {
+        key: (placeholders(en[key]), placeholders(zh[key]))
+        for key in en.keys() & zh.keys()
+        if placeholders(en[key]) != placeholders(zh[key])
+    }
+    assert differing == {}
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_no_message_is_empty(area):
+    for lang in LANGS:
+        assert [k for k, v in _area(area, lang).items() if not v.strip()] == []
+
+
+def test_no_key_is_defined_in_two_areas():
+    seen: dict[str, str] = {}
+    for area in AREAS:
+        for key in _area(area, "en"):
+            assert key not in seen, f"{key} in {seen.get(key)} and {area}"
+            seen[key] = area
+
+
+@pytest.mark.parametrize("enum_cls", ENUMS, ids=lambda e: e.__name__)
+def test_every_enum_member_has_a_label_in_both_languages(enum_cls: type[Enum]):
+    for lang in LANGS:
+        missing = [
+            m.value for m in enum_cls if f"enum.{enum_cls.__name__}.{m.value}" not in catalog(lang)
+        ]
+        assert missing == [], lang
+
+
+def test_enum_labels_differ_between_languages_where_chinese_is_expected():
+    assert label(enums.Severity.SERIOUS, "en") == "serious"
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in label(enums.Severity.SERIOUS, "zh"))
+
+
+_CODE = re.compile(r"""["'](error\.[a-z_]+(?:\.[a-z_]+)*)["']""")
+
+
+def _codes_in_source() -> dict[str, str]:
+    """Every ``"error.…"`` string literal in the package source, with one file using it."""
+    codes: dict[str, str] = {}
+    for path in PACKAGE.rglob("*.py"):
+        for code in _CODE.findall(path.read_text(encoding="utf-8")):
+            codes.setdefault(code, str(path.relative_to(PACKAGE)))
+    return codes
+
+
+def test_the_source_uses_reason_codes():
+    assert any(code.startswith("error.reason.") for code in _codes_in_source())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_error_code_used_in_the_source_exists_in_the_catalogs(lang):
+    known = catalog(lang)
+    missing = {code: where for code, where in _codes_in_source().items() if code not in known}
+    assert missing == {}
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("zh_CN.UTF-8", "zh"), ("zh-Hans", "zh"), ("EN", "en"), ("fr", "en"), (None, "en")],
+)
+def test_language_names_are_normalised(given, expected):
+    assert normalize_lang(given) == expected
+
+
+def test_missing_key_falls_back_to_the_key_itself():
+    assert t("no.such.key", "zh") == "no.such.key"
+
+
+def test_placeholders_are_filled_and_unknown_ones_left_visible():
+    assert t("error.not_found", "en", number="202503-0007") == (
+        "No case with complaint number 202503-0007."
+    )
+    assert "{number}" in t("error.not_found", "en")
