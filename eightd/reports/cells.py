@@ -16,23 +16,25 @@ for opening them once, while each report still reads its case afresh.
 from __future__ import annotations
 
 import base64
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eightd.diagrams import fishbone, five_whys
 from eightd.domain import Case, parse_export
 from eightd.errors import NotFoundError, ReportError
 from eightd.policy import Policy, assess, load_policy
-from eightd.reports.context import ReportContext, build_context
+from eightd.reports.context import REPORT_MIME, ReportContext, build_context
 from eightd.reports.render import figure_html, header_html, section_html, timeline_svg
-from eightd.store import Store, open_store
+
+if TYPE_CHECKING:
+    from eightd.store import Store
 
 __all__ = ["REPORT_MIME", "ReportCells", "load_report_case", "prepare"]
 
-REPORT_MIME = "application/vnd.eightd.report+json"
 FISHBONE_PNG_DPI = 110
 
 
@@ -42,13 +44,13 @@ def _is_export_file(source: str) -> bool:
 
 @cache
 def _store(url: str) -> Store:
+    from eightd.store import open_store  # SQLAlchemy: only when reading from a store
+
     return open_store(url)
 
 
 @cache
 def _export(path: str, mtime_ns: int) -> dict[str, Case]:
-    import json
-
     with open(path, encoding="utf-8") as fh:
         return {c.number: c for c in parse_export(json.load(fh))}
 
@@ -118,9 +120,7 @@ def prepare(
     policy's time zone). ``with_png`` adds the fishbone as PNG for the Excel form.
     """
     policy_file = Path(policy_path).resolve() if policy_path else None
-    policy = _policy(
-        str(policy_file or ""), policy_file.stat().st_mtime_ns if policy_file else 0
-    )
+    policy = _policy(str(policy_file or ""), policy_file.stat().st_mtime_ns if policy_file else 0)
     now = datetime.fromisoformat(as_of) if as_of else datetime.now(policy.tz)
     if now.tzinfo is None:
         now = now.replace(tzinfo=policy.tz)

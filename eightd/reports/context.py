@@ -30,6 +30,7 @@ from eightd.i18n import label, normalize_lang, t
 from eightd.policy import Assessment, stage_done_at
 
 __all__ = [
+    "REPORT_MIME",
     "ApprovalView",
     "Block",
     "ReportContext",
@@ -38,6 +39,9 @@ __all__ = [
     "TimelineRow",
     "build_context",
 ]
+
+# the MIME type under which the executed notebook carries the context
+REPORT_MIME = "application/vnd.eightd.report+json"
 
 
 @dataclass
@@ -186,7 +190,9 @@ class _Fmt:
                 out.append(Row(self.t(f"{prefix}.{key}"), text))
         return out
 
-    def table(self, prefix: str, keys: Sequence[str], cells: list[list[Any]], title: str = "") -> Block:
+    def table(
+        self, prefix: str, keys: Sequence[str], cells: list[list[Any]], title: str = ""
+    ) -> Block:
         return Block(
             "table",
             title=title,
@@ -244,7 +250,10 @@ def build_context(
                 "header.block",
                 "timeline.title",
                 "timeline.today",
-                "timeline.no_deadline",
+                "timeline.stage",
+                "timeline.due",
+                "timeline.done",
+                "timeline.state",
                 "approval.block",
                 "d4.fishbone",
                 "d4.five_whys",
@@ -356,7 +365,13 @@ def _d0(case: Case, a: Assessment, fmt: _Fmt) -> Section:
         blocks.append(
             fmt.table(
                 "report.d0",
-                ["contact_at", "contact_by", "contact_direction", "contact_summary", "contact_promise"],
+                [
+                    "contact_at",
+                    "contact_by",
+                    "contact_direction",
+                    "contact_summary",
+                    "contact_promise",
+                ],
                 [[c.at, c.by, c.direction, c.summary, c.promise] for c in case.contacts],
                 title=fmt.t("report.d0.contacts"),
             )
@@ -412,7 +427,18 @@ def _d2(case: Case, fmt: _Fmt) -> Section:
 def _d3(case: Case, fmt: _Fmt) -> Section:
     table = fmt.table(
         "report.d3",
-        ["id", "location", "measure", "description", "owner", "due", "done", "checked", "bad", "effectiveness"],
+        [
+            "id",
+            "location",
+            "measure",
+            "description",
+            "owner",
+            "due",
+            "done",
+            "checked",
+            "bad",
+            "effectiveness",
+        ],
         [
             [
                 c.id,
@@ -453,9 +479,7 @@ def _d4(case: Case, fmt: _Fmt) -> Section:
     )
 
     def roots(kind: CauseType) -> str:
-        return "; ".join(
-            f"{c.id} {c.text}" for c in case.causes_of(kind, CauseStatus.VERIFIED)
-        )
+        return "; ".join(f"{c.id} {c.text}" for c in case.causes_of(kind, CauseStatus.VERIFIED))
 
     root_rows = _fields(
         fmt,
@@ -479,7 +503,17 @@ def _d4(case: Case, fmt: _Fmt) -> Section:
 def _d5(case: Case, fmt: _Fmt) -> Section:
     table = fmt.table(
         "report.d5",
-        ["id", "text", "causes", "owner", "due", "status", "implemented", "validation", "from_containment"],
+        [
+            "id",
+            "text",
+            "causes",
+            "owner",
+            "due",
+            "status",
+            "implemented",
+            "validation",
+            "from_containment",
+        ],
         [
             [
                 x.id,
@@ -636,7 +670,11 @@ def _approval(case: Case, a: Assessment, fmt: _Fmt) -> ApprovalView:
             ],
             keep_empty=True,
         )
-    note = {"valid": "", "none": "report.approval.none_note", "changed": "report.approval.changed_note"}
+    note = {
+        "valid": "",
+        "none": "report.approval.none_note",
+        "changed": "report.approval.changed_note",
+    }
     return ApprovalView(
         state=key,
         banner=fmt.t(f"report.approval.{key}"),

@@ -237,15 +237,22 @@ class WarmKernel:
             kc.allow_stdin = False
             self.kc = kc
 
-    async def _reset_namespace(self) -> None:
+    async def _run_silently(self, code: str) -> None:
+        """Run ``code`` outside any notebook (no outputs, no execution count)."""
         await self._ensure_alive()
-        msg_id = self.kc.execute(_RESET, silent=True, store_history=False)
+        msg_id = self.kc.execute(code, silent=True, store_history=False)
         while True:
             reply = await self.kc.get_shell_msg(timeout=self.startup_timeout)
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
-        if reply["content"]["status"] != "ok":  # pragma: no cover - IPython always resets
-            raise RuntimeError(f"namespace reset failed: {reply['content']}")
+        content = reply["content"]
+        if content["status"] != "ok":
+            raise RuntimeError(f"{code!r} failed in the report kernel: {content.get('evalue')}")
+
+    def preload(self, module: str) -> None:
+        """Import ``module`` in the kernel now, so the first report does not wait for it."""
+        self.start()
+        run_sync(self._run_silently)(f"import {module}")
 
     # -- running a report
 
@@ -258,7 +265,7 @@ class WarmKernel:
         Raises ReportError naming ``output_path`` and the failing cell.
         """
         self.start()
-        run_sync(self._reset_namespace)()
+        run_sync(self._run_silently)(_RESET)
         try:
             nb = papermill.execute_notebook(
                 template,

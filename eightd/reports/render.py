@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from html import escape
 from functools import cache
+from html import escape
 from pathlib import Path
 
 from eightd.reports.context import ApprovalView, Block, ReportContext, Row, Section
@@ -37,8 +37,10 @@ def _text(value: str) -> str:
 def page_css(ctx: ReportContext) -> str:
     """The report's style sheet (screen and A4 print, CJK fonts) with the page numbers
     of the report's language in the page footer (CSS paged media, printed by Chromium)."""
-    return _sheet() + "@page { @bottom-center { content: %s; font-size: 8pt; color: #52606d; } }" % (
-        _css_counter_text(ctx.labels["page_number"])
+    footer = _css_counter_text(ctx.labels["page_number"])
+    return (
+        _sheet()
+        + f"@page {{ @bottom-center {{ content: {footer}; font-size: 8pt; color: #52606d; }} }}"
     )
 
 
@@ -61,9 +63,7 @@ def _css_counter_text(template: str) -> str:
 
 def _rows_table(rows: list[Row], columns: int = 2) -> str:
     """Label/value pairs laid out ``columns`` pairs per line, as on a paper form."""
-    cells = [
-        f'<th scope="row">{_text(r.label)}</th><td>{_text(r.value)}</td>' for r in rows
-    ]
+    cells = [f'<th scope="row">{_text(r.label)}</th><td>{_text(r.value)}</td>' for r in rows]
     lines = []
     for i in range(0, len(cells), columns):
         chunk = cells[i : i + columns]
@@ -111,9 +111,7 @@ def _block_html(block: Block, figures: Mapping[str, str], empty: str) -> str:
     return f'{title}<table class="grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def section_html(
-    ctx: ReportContext, stage: str, figures: Mapping[str, str] | None = None
-) -> str:
+def section_html(ctx: ReportContext, stage: str, figures: Mapping[str, str] | None = None) -> str:
     """One discipline (``D0`` .. ``D8``); ``figures`` maps figure names to SVG text."""
     section: Section = ctx.section(stage)
     figures = figures or {}
@@ -211,14 +209,15 @@ def timeline_svg(ctx: ReportContext, now: datetime) -> str:
         f'<line x1="{today:.1f}" y1="{top - 4}" x2="{today:.1f}" y2="{bottom}" '
         'stroke="#c62828" stroke-dasharray="3,3"/>'
         f'<text x="{today:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#c62828">'
-        f'{_text(ctx.labels["timeline.today"])}</text></svg>'
+        f"{_text(ctx.labels['timeline.today'])}</text></svg>"
     )
     return "".join(parts)
 
 
 def page_html(ctx: ReportContext, figures: Mapping[str, str], now: datetime) -> str:
     """The whole report as one self-contained HTML page, drawn without a kernel."""
-    body = [header_html(ctx), figure_html(ctx.labels["timeline.title"], timeline_svg(ctx, now), "timeline")]
+    timeline = figure_html(ctx.labels["timeline.title"], timeline_svg(ctx, now), "timeline")
+    body = [header_html(ctx), timeline]
     body += [section_html(ctx, s.stage, figures) for s in ctx.sections]
     return document(ctx, "".join(body))
 

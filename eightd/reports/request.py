@@ -1,0 +1,89 @@
+"""What to produce for one report, and what was produced: plain values that cross
+process boundaries (to batch workers) and import nothing heavy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from eightd.errors import ReportError
+from eightd.i18n import default_lang, normalize_lang
+
+__all__ = ["FORMATS", "ReportRequest", "ReportResult", "make_request", "parse_formats"]
+
+FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx", "ipynb")
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What to produce for one case. ``case_source`` is a store URL or an export
+    file (``.json``); ``as_of`` the report date (default: now)."""
+
+    number: str
+    case_source: str
+    out_dir: Path
+    formats: tuple[str, ...] = ("html",)
+    lang: str = "en"
+    as_of: datetime | None = None
+    policy_path: Path | None = None
+    template: Path | None = None
+
+    def parameters(self) -> dict[str, object]:
+        """The template's ``parameters`` cell values (papermill injects them)."""
+        return {
+            "complaint_number": self.number,
+            "case_source": self.case_source,
+            "lang": self.lang,
+            "as_of": self.as_of.isoformat() if self.as_of else "",
+            "policy_path": str(self.policy_path or ""),
+            "with_png": "xlsx" in self.formats,
+        }
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    number: str
+    files: dict[str, Path] = field(default_factory=dict)  # format -> file, with "ipynb"
+    seconds: float = 0.0
+
+
+def parse_formats(values: Iterable[str]) -> tuple[str, ...]:
+    """``["html,pdf", "xlsx"]`` -> ``("html", "pdf", "xlsx")``; ReportError for an unknown one."""
+    out: list[str] = []
+    for value in values:
+        for name in (v.strip().lower() for v in value.split(",")):
+            if not name:
+                continue
+            if name not in FORMATS:
+                raise ReportError(
+                    "report.error.unknown_format", value=name, choices=", ".join(FORMATS)
+                )
+            if name not in out:
+                out.append(name)
+    return tuple(out) or ("html",)
+
+
+def make_request(
+    number: str,
+    *,
+    case_source: str,
+    out_dir: str | Path = ".",
+    formats: Iterable[str] = ("html",),
+    lang: str | None = None,
+    as_of: datetime | None = None,
+    policy_path: str | Path | None = None,
+    template: str | Path | None = None,
+) -> ReportRequest:
+    """A checked :class:`ReportRequest` (formats parsed, language normalized)."""
+    return ReportRequest(
+        number=number.strip(),
+        case_source=case_source,
+        out_dir=Path(out_dir),
+        formats=parse_formats(formats),
+        lang=normalize_lang(lang or default_lang()),
+        as_of=as_of,
+        policy_path=Path(policy_path) if policy_path else None,
+        template=Path(template) if template else None,
+    )
