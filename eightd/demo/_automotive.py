@@ -79,6 +79,7 @@ def _plant_team(*extra: tuple[str, TeamRole, str, str]) -> list[TeamMember]:
     return team(
         (QA_MANAGER, TeamRole.CHAMPION, "Quality", "Sponsor; approves containment and the report"),
         (QE, TeamRole.LEADER, "Quality", "Leads the 8D, keeps the schedule, writes the report"),
+        ("Anna Sun", TeamRole.QUALITY, "Quality lab", "X-ray, cross-sections, sorting data"),
         *extra,
         contact_domain=DOMAIN,
     )
@@ -135,7 +136,6 @@ def ecu_solder_cracks(clock: Clock) -> Case:
             defect_kinds=[DefectKind.FUNCTIONAL],
             line_stop=True,
             corrective_action_demanded=True,
-            departments=["Quality", "Production", "Engineering"],
         ),
         status=CaseStatus.CLOSED,
         stage=Stage.D8,
@@ -146,7 +146,6 @@ def ecu_solder_cracks(clock: Clock) -> Case:
             ("Kevin Zhang", TeamRole.SALES, "Sales", "Customer communication and call-backs"),
             ("Li Wei", TeamRole.ENGINEERING, "Process engineering", "Wave solder process analysis"),
             ("Zhou Ming", TeamRole.PRODUCTION, "Production line 2", "Line containment and trials"),
-            ("Anna Sun", TeamRole.QUALITY, "Quality lab", "X-ray, cross-sections, reproduction"),
         ),
         problem=ProblemDescription(
             what="Cracked solder joints on the 32-pin THT header J1 of BCM-44 rev C",
@@ -401,7 +400,7 @@ def ecu_solder_cracks(clock: Clock) -> Case:
             "Lessons learned entered in the LL database as LL-2024-017",
         ],
         callbacks=[
-            callback(at(26.0), "Kevin Zhang", Outcome.SATISFIED, "Customer SQE accepted the 8D")
+            callback(at(25.8), "Kevin Zhang", Outcome.SATISFIED, "Customer SQE accepted the 8D")
         ],
         closure=Closure(
             kind=ClosureKind.NORMAL,
@@ -411,7 +410,7 @@ def ecu_solder_cracks(clock: Clock) -> Case:
             lessons_learned="Re-verify the process after maintenance; X-ray THT joints where AOI is blind",
             team_recognition="Team lunch and plant newsletter article",
         ),
-        approvals=[approval(QA_MANAGER, "qa_manager", "Approved the 8D report", at(26.5))],
+        approvals=[approval(QA_MANAGER, "qa_manager", "Approved the 8D report", at(25.5))],
         contacts=[
             contact(
                 r,
@@ -444,6 +443,14 @@ def ecu_solder_cracks(clock: Clock) -> Case:
                 "Told customer the first fix created bridging; analysis re-opened",
                 promise="Revised D4 within 3 working days",
                 next_reply_due=at(14.5),
+            ),
+            contact(
+                at(14.0),
+                QE,
+                "Sent revised D4/D5: conveyor speed as second cause",
+                channel=Channel.EMAIL,
+                promise="Effectiveness data after six weeks",
+                next_reply_due=at(22.5),
             ),
             contact(at(22.0), QE, "Sent D6/D7 with six weeks of data", channel=Channel.EMAIL),
         ],
@@ -503,7 +510,6 @@ def connector_bent_pins_reopened(clock: Clock) -> Case:
             line_stop=True,
             corrective_action_demanded=True,
             recurrence=True,
-            departments=["Quality", "Production", "Logistics"],
         ),
         stage=Stage.D5,
         validity=Validity.FOUNDED,
@@ -554,6 +560,18 @@ def connector_bent_pins_reopened(clock: Clock) -> Case:
                 9000,
                 12,
                 "12 rejects",
+            ),
+            contain(
+                "K3",
+                Loc.IN_PROCESS,
+                Do.REINSPECT,
+                "Line 5 output 100 % pin gauged until the fix is verified",
+                "Wang Jun",
+                at(1.0),
+                at(0.5),
+                7200,
+                9,
+                "9 bent found in process",
             ),
         ],
         clean_point="Trays after containment carry a yellow 'PIN GAUGED' label",
@@ -680,6 +698,15 @@ def connector_bent_pins_reopened(clock: Clock) -> Case:
                 next_reply_due=at(1.0),
             ),
             contact(
+                at(0.9),
+                QE,
+                "Sent D3 containment report with sorting results",
+                channel=Channel.EMAIL,
+                promise="8D (D4-D6) within 10 working days",
+                next_reply_due=at(10.0),
+            ),
+            contact(at(9.5), QE, "Sent the 8D report D1-D6", channel=Channel.EMAIL),
+            contact(
                 at(31.5),
                 "Kevin Zhang",
                 "Customer reports recurrence; case reopened",
@@ -734,7 +761,6 @@ def terminal_tin_discoloration(clock: Clock) -> Case:
             quantity_complained=60000,
             has_sample=True,
             defect_kinds=[DefectKind.COSMETIC],
-            departments=["Quality", "Plating"],
         ),
         stage=current_stage(done),
         validity=Validity.FOUNDED,
@@ -783,6 +809,18 @@ def terminal_tin_discoloration(clock: Clock) -> Case:
                 40,
                 0,
                 "No discoloration in stock",
+            ),
+            contain(
+                "K3",
+                Loc.IN_PROCESS,
+                Do.CHANGE_CONDITIONS,
+                "Line P1: rinse conductivity checked hourly; reels packed with desiccant",
+                "Huang Tao",
+                at(1.0),
+                at(0.8),
+                12,
+                0,
+                "12 reels packed the new way, no discoloration after 72 h at 40 °C/90 %RH",
             ),
         ],
         causes=[
@@ -940,6 +978,18 @@ def housing_bore_oversize_overdue(clock: Clock) -> Case:
                 18,
                 "18 oversize scrapped",
             ),
+            contain(
+                "K3",
+                Loc.IN_PROCESS,
+                Do.CHANGE_CONDITIONS,
+                "M3-2 stopped; bore made on M3-1 only with 100 % air gauge",
+                "Xu Gang",
+                at(1.0),
+                at(0.8),
+                310,
+                0,
+                "No oversize from M3-1",
+            ),
         ],
         contacts=[
             contact(
@@ -998,7 +1048,6 @@ def sensor_label_revision(clock: Clock) -> Case:
             quantity_complained=12,
             category=ComplaintCategory.DELIVERY,
             defect_kinds=[DefectKind.LABELLING],
-            departments=["Quality", "Logistics"],
         ),
         stage=current_stage(done),
         validity=Validity.FOUNDED,
@@ -1038,6 +1087,18 @@ def sensor_label_revision(clock: Clock) -> Case:
                 55,
                 8,
                 "8 relabelled",
+            ),
+            contain(
+                "K3",
+                Loc.IN_PROCESS,
+                Do.CHANGE_CONDITIONS,
+                "Sensor line 1: first label of each print run checked against the ECN",
+                "Chen Lu",
+                at(1.0),
+                at(0.5),
+                6,
+                0,
+                "6 print runs checked",
             ),
         ],
         clean_point="Cartons checked after containment carry a 'LABEL CHECKED' stamp",
@@ -1214,6 +1275,8 @@ def harness_crimp_weak_8d(clock: Clock) -> Case:
         team=team(
             (QA_MANAGER, TeamRole.CHAMPION, "品质部", "批准报告"),
             (qe, TeamRole.LEADER, "品质部", "编写 8D"),
+            ("检验员 周红", TeamRole.QUALITY, "品质部", "线束终检"),
+            ("业务 赵磊", TeamRole.SALES, "营销部", "客户联系"),
             ("线束车间 李班长", TeamRole.PRODUCTION, "线束车间", "培训作业员"),
         ),
         problem=ProblemDescription(

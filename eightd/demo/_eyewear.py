@@ -69,6 +69,7 @@ QA_MANAGER = "周建国"  # 品保部经理
 BUYER = "赵敏"  # 采购主管
 OPTOMETRIST = "陈浩"
 FITTER = "刘永强"  # 加工师
+INSPECTOR = "孙丽"  # 品保部质检员
 FRAME_SUPPLIER = "孙伟（丹阳华锐眼镜有限公司）"
 LENS_SUPPLIER = "吴芳（江苏明光光学有限公司）"
 
@@ -80,6 +81,7 @@ def _retail_team(
         (QA_MANAGER, TeamRole.CHAMPION, "品保部", "批准临时措施与 8D 报告，协调资源"),
         (QE, TeamRole.LEADER, "品保部", "组织分析，跟进进度，编写 8D 报告"),
         (store_manager, TeamRole.SALES, store, "顾客沟通、回访，门店库存处理"),
+        (INSPECTOR, TeamRole.QUALITY, "品保部", "样品检测、库存抽检与数据记录"),
         *extra,
     )
 
@@ -119,7 +121,6 @@ def coating_peeling(clock: Clock) -> Case:
             quantity_returned=1,
             has_sample=True,
             defect_kinds=[DefectKind.COSMETIC],
-            departments=["门店", "品保部", "采购部"],
         ),
         status=CaseStatus.CLOSED,
         stage=current_stage(done),
@@ -179,7 +180,7 @@ def coating_peeling(clock: Clock) -> Case:
             ),
             contain(
                 "K3",
-                Loc.FIELD,
+                Loc.AT_CUSTOMER,
                 Do.RECALL,
                 "主动回访已售同批次顾客，免费检查、脱膜者免费重配",
                 "王丽",
@@ -188,6 +189,18 @@ def coating_peeling(clock: Clock) -> Case:
                 334,
                 4,
                 "回访 334 位，4 位脱膜已重配",
+            ),
+            contain(
+                "K4",
+                Loc.IN_PROCESS,
+                Do.QUARANTINE,
+                "加工中心在制订单停用该批镜片，改用 HL2405-131 批",
+                FITTER,
+                at(0.5),
+                at(0.4),
+                23,
+                1,
+                "23 副在制订单换批，1 片百格 3B",
             ),
         ],
         clean_point="整改后批次镜片袋贴绿色“附着力已测”标签，首批 HL2406-032",
@@ -336,7 +349,7 @@ def coating_peeling(clock: Clock) -> Case:
             "同供应商 1.67 防蓝光镜片同样增加百格测试",
             "苏州、上海门店来料检验同步执行 QI-ST-012 rev C",
         ],
-        callbacks=[callback(at(17.0), "王丽", Outcome.SATISFIED, "顾客对新镜片满意，感谢主动回访")],
+        callbacks=[callback(at(17.2), "王丽", Outcome.SATISFIED, "顾客对新镜片满意，感谢主动回访")],
         closure=Closure(
             kind=ClosureKind.NORMAL,
             closed_at=at(18.0),
@@ -345,7 +358,7 @@ def coating_peeling(clock: Clock) -> Case:
             lessons_learned="加膜镜片附着力须在来料时验证，不能只依赖供应商合格证",
             team_recognition="品保部月度质量之星：王丽（主动回访 334 位顾客）",
         ),
-        approvals=[approval(QA_MANAGER, "qa_manager", "批准 8D 报告", at(17.8))],
+        approvals=[approval(QA_MANAGER, "qa_manager", "批准 8D 报告", at(17.0))],
         contacts=[
             contact(
                 r,
@@ -414,7 +427,6 @@ def frame_solder_break(clock: Clock) -> Case:
             quantity_returned=1,
             has_sample=True,
             recurrence=True,
-            departments=["门店", "品保部", "采购部"],
         ),
         stage=current_stage(done),
         validity=Validity.FOUNDED,
@@ -472,7 +484,7 @@ def frame_solder_break(clock: Clock) -> Case:
             ),
             contain(
                 "K3",
-                Loc.FIELD,
+                Loc.AT_CUSTOMER,
                 Do.RECALL,
                 "通知已购同批顾客到店免费检查焊点",
                 "黄建华",
@@ -481,6 +493,18 @@ def frame_solder_break(clock: Clock) -> Case:
                 188,
                 5,
                 "5 副焊点有裂纹，免费更换",
+            ),
+            contain(
+                "K4",
+                Loc.IN_PROCESS,
+                Do.STOP_PRODUCTION,
+                "加工中心暂停装配 TF-2217 订单，征得顾客同意改用 TF-2230",
+                FITTER,
+                at(0.5),
+                at(0.3),
+                9,
+                0,
+                "9 张订单改型号，顾客均同意",
             ),
         ],
         clean_point="更换后的镜架吊牌加盖“焊点已检”蓝章",
@@ -640,7 +664,6 @@ def frame_solder_break_second(clock: Clock) -> Case:
             quantity_complained=1,
             has_sample=True,
             recurrence=True,
-            departments=["门店", "品保部"],
         ),
         stage=current_stage(done),
         validity=Validity.FOUNDED,
@@ -709,7 +732,7 @@ def frame_solder_break_third(clock: Clock) -> Case:
             found_at=FoundAt.END_USER,
             quantity_complained=1,
             recurrence=True,
-            departments=["门店", "品保部", "市场部"],
+            departments=["门店", "市场部"],
         ),
         stage=current_stage(done),
         validity=Validity.FOUNDED,
@@ -771,7 +794,6 @@ def wrong_prescription(clock: Clock) -> Case:
             found_at=FoundAt.END_USER,
             quantity_complained=1,
             defect_kinds=[DefectKind.FUNCTIONAL, DefectKind.SERVICE],
-            departments=["门店", "品保部"],
         ),
         stage=current_stage(done),
         validity=Validity.FOUNDED,
@@ -821,7 +843,7 @@ def wrong_prescription(clock: Clock) -> Case:
             ),
             contain(
                 "K2",
-                Loc.FIELD,
+                Loc.AT_CUSTOMER,
                 Do.OTHER,
                 "为顾客重新验光并加急重配",
                 "王丽",
@@ -830,6 +852,18 @@ def wrong_prescription(clock: Clock) -> Case:
                 1,
                 1,
                 "顾客试戴 30 分钟无头晕",
+            ),
+            contain(
+                "K3",
+                Loc.FINISHED_STOCK,
+                Do.REINSPECT,
+                "已加工待取眼镜用焦度计逐副核对原始验光记录",
+                FITTER,
+                at(1.0),
+                at(0.7),
+                64,
+                0,
+                "64 副全部与验光记录一致",
             ),
         ],
         clean_point="复核后的订单在系统中打“双人复核”标记",
@@ -1027,7 +1061,7 @@ def child_frame_injury(clock: Clock) -> Case:
             ),
             contain(
                 "K3",
-                Loc.FIELD,
+                Loc.AT_CUSTOMER,
                 Do.RECALL,
                 "短信通知已购 200 位家长到店免费更换",
                 "黄建华",
@@ -1036,6 +1070,18 @@ def child_frame_injury(clock: Clock) -> Case:
                 63,
                 2,
                 "进行中：已换 63 副，2 副铰链有裂纹",
+            ),
+            contain(
+                "K4",
+                Loc.IN_PROCESS,
+                Do.STOP_PRODUCTION,
+                "加工中心停止 KD-0815 在制订单，联系家长改型号",
+                FITTER,
+                at(0.5),
+                at(0.2),
+                14,
+                0,
+                "14 张订单全部改为 KD-0816 或退款",
             ),
         ],
         contacts=[
@@ -1113,6 +1159,8 @@ def lens_scratches_not_founded(clock: Clock) -> Case:
             reason="投诉不成立：使用磨损，非镜片质量问题（seed 000 镜片品质问题 2. 使用中的问题）",
             customer_accepted=True,
         ),
+        callbacks=[callback(at(1.9), "许敏", Outcome.SATISFIED, "顾客接受说明，已预约重配")],
+        approvals=[approval(QA_MANAGER, "qa_manager", "批准不成立结论", at(1.8))],
         contacts=[
             contact(
                 r,
@@ -1172,6 +1220,12 @@ def progressive_adaptation_request(clock: Clock) -> Case:
             reason="Customer enquiry (adaptation), not a complaint; handled by the optometrist",
             customer_accepted=True,
         ),
+        callbacks=[
+            callback(at(0.48), "Emma Zhou", Outcome.SATISFIED, "Customer thanked for the advice")
+        ],
+        approvals=[
+            approval(QA_MANAGER, "qa_manager", "Approved closing as a customer request", at(0.45))
+        ],
         contacts=[
             contact(
                 r,
@@ -1224,7 +1278,7 @@ def wrong_lens_index_contract_conflict(clock: Clock) -> Case:
             found_at_detail="顾客在另一家眼镜店检测发现",
             quantity_complained=1,
             defect_kinds=[DefectKind.LABELLING, DefectKind.SERVICE],
-            departments=["门店", "品保部", "法务"],
+            departments=["门店", "法务部"],
         ),
         status=CaseStatus.CLOSED,
         stage=current_stage(done),
@@ -1258,6 +1312,30 @@ def wrong_lens_index_contract_conflict(clock: Clock) -> Case:
                 57,
                 0,
                 "57 张在制订单无差错",
+            ),
+            contain(
+                "K2",
+                Loc.FINISHED_STOCK,
+                Do.REINSPECT,
+                "待取镜成品核对镜片袋标签折射率与订单",
+                FITTER,
+                at(1.0),
+                at(0.9),
+                31,
+                0,
+                "31 副一致",
+            ),
+            contain(
+                "K3",
+                Loc.AT_CUSTOMER,
+                Do.OTHER,
+                "近一月已取镜的 1.67 订单核对留档镜片袋，必要时邀顾客复检",
+                "黄建华",
+                at(3.0),
+                at(2.8),
+                86,
+                0,
+                "86 张订单留档镜片袋均为 1.67",
             ),
         ],
         causes=[
@@ -1362,7 +1440,7 @@ def wrong_lens_index_contract_conflict(clock: Clock) -> Case:
             ),
         ],
         read_across=["隐形眼镜订单“基弧”字段同样取消默认值"],
-        callbacks=[callback(at(14.0), "黄建华", Outcome.NOT_SATISFIED, "顾客坚持三倍赔偿")],
+        callbacks=[callback(at(14.5), "黄建华", Outcome.NOT_SATISFIED, "顾客坚持三倍赔偿")],
         closure=Closure(
             kind=ClosureKind.ABNORMAL,
             closed_at=at(20.0),
@@ -1374,7 +1452,7 @@ def wrong_lens_index_contract_conflict(clock: Clock) -> Case:
             customer_accepted=False,
             lessons_learned="系统默认值是差错来源；开单须由顾客确认摘要",
         ),
-        approvals=[approval(QA_MANAGER, "qa_manager", "批准 8D 报告与异常关闭", at(19.5))],
+        approvals=[approval(QA_MANAGER, "qa_manager", "批准 8D 报告", at(13.8))],
         contacts=[
             contact(
                 r,

@@ -43,6 +43,7 @@ from eightd.domain import (
     TeamRole,
     Verification,
 )
+from eightd.policy.signature import content_hash  # the demo sits above domain and policy
 
 CST = timezone(timedelta(hours=8))  # Asia/Shanghai, no DST since 1991
 HOURS_PER_WORKING_DAY = 8
@@ -311,7 +312,7 @@ def callback(at: datetime, by: str, outcome: CallbackOutcome, note: str = "") ->
 
 # ---------------------------------------------------------------- numbering and signing
 
-PENDING_HASH = "pending"
+PENDING_HASH = "pending"  # replaced by seal() once the case is complete
 
 
 def assign_numbers(cases: list[Case], first_serial: int = 1) -> list[Case]:
@@ -340,12 +341,8 @@ def approval(signer: str, role: str, meaning: str, at: datetime) -> Approval:
 def seal(case: Case) -> Case:
     """Fill in the content hash of every approval over the finished case."""
     for item in case.approvals:
-        item.content_hash = _content_hash(case)
+        item.content_hash = content_hash(case)
     return case
-
-
-def _content_hash(case: Case) -> str:
-    return PENDING_HASH
 
 
 def grade(

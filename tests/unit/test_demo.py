@@ -26,6 +26,8 @@ from eightd.domain import (
     case_to_dict,
     validate_case,
 )
+from eightd.policy import lint, load_policy
+from eightd.policy.signature import SignatureState, signature_state
 
 TODAY = date(2025, 3, 14)  # a Friday
 
@@ -257,11 +259,18 @@ def test_standardization_revises_documents_from_d7(cases):
     assert {"fmea", "control_plan", "work_instruction"} <= kinds
 
 
-def test_approvals_only_on_cases_that_reached_d8(cases):
+def test_approvals_only_on_closed_cases_and_each_signs_the_content(cases):
     for case in cases:
-        reached_d8 = any(e.stage is Stage.D8 for e in case.history)
-        current = reached_d8 and case.is_closed
-        assert bool(case.approvals) == current, case.number
+        assert bool(case.approvals) == case.is_closed, case.number
+        if case.approvals:
+            assert signature_state(case) is SignatureState.VALID, case.number
+
+
+def test_approvals_come_before_the_call_back_and_the_closure(cases):
+    for case in [c for c in cases if c.approvals]:
+        signed = max(a.signed_at for a in case.approvals)
+        assert all(cb.at >= signed for cb in case.callbacks), case.number
+        assert case.closure.closed_at >= signed, case.number
 
 
 def test_a_weak_8d_blames_the_operator_and_prescribes_training(cases):
@@ -272,6 +281,16 @@ def test_a_weak_8d_blames_the_operator_and_prescribes_training(cases):
         and any("加强培训" in action.text for action in c.actions)
     ]
     assert weak
+
+
+def test_the_lint_finds_the_weak_8d_and_passes_the_closed_ones(cases):
+    policy = load_policy()
+    now = datetime.combine(TODAY, time(10), CST)
+    weak = [c for c in cases if any("加强培训" in a.text for a in c.actions)]
+    rules = {f.code for f in lint(weak[0], policy, now=now).findings}
+    assert {"blame_cause", "training_remedy", "verification_data", "d7_documents"} <= rules
+    for case in [c for c in cases if c.is_closed]:
+        assert lint(case, policy, now=now).findings == (), case.number
 
 
 def test_large_set_has_n_valid_cases_with_unique_numbers():
