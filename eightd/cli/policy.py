@@ -1,0 +1,402 @@
+"""Sub-commands of the workflow policy: ``policy check``, ``lint``, ``overdue``, ``grade``,
+``advance``, ``verify``, ``pause``, ``resume``, ``callback``, ``approve``, ``close``,
+``reopen``; and :func:`assessment_lines`, the policy's part of ``eightd show``."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime
+from typing import Any
+
+from eightd.cli.app import App
+from eightd.domain import (
+    Callback,
+    CallbackOutcome,
+    ClosureKind,
+    PauseReason,
+    Priority,
+    Severity,
+    Stage,
+    Verification,
+)
+from eightd.domain.fields import decode
+from eightd.errors import ValidationError
+from eightd.i18n import label, t
+from eightd.policy import (
+    CALLBACK,
+    AbnormalGround,
+    Assessment,
+    Clock,
+    LintSeverity,
+    Policy,
+    load_policy,
+)
+from eightd.services import workflow
+
+__all__ = ["assessment_lines", "policy_of", "register"]
+
+
+def register(sub: Any, lang: str) -> None:
+    def add(name: str, handler: Any, *, number: bool = True) -> argparse.ArgumentParser:
+        text = t(f"cli.{name}.help", lang)
+        parser: argparse.ArgumentParser = sub.add_parser(name, help=text, description=text)
+        parser.set_defaults(handler=handler)
+        if number:
+            parser.add_argument("number")
+        return parser
+
+    p = add("policy", None, number=False)
+    policy_sub = p.add_subparsers(dest="policy_command", metavar="COMMAND")
+    text = t("cli.policy.check.help", lang)
+    check = policy_sub.add_parser("check", help=text, description=text)
+    check.add_argument("file")
+    check.set_defaults(handler=cmd_policy_check)
+
+    p = add("lint", cmd_lint)
+    p.add_argument("--json", action="store_true")
+
+    p = add("overdue", cmd_overdue, number=False)
+    p.add_argument("--json", action="store_true")
+
+    p = add("grade", cmd_grade)
+    p.add_argument("--severity", choices=[s.value for s in Severity])
+    p.add_argument("--priority", choices=[s.value for s in Priority])
+    p.add_argument("--reason", default="", help=t("cli.grade.reason", lang))
+    p.add_argument("--expected-version", type=int, metavar="N")
+
+    p = add("advance", cmd_advance)
+    p.add_argument("--note", default="")
+    p.add_argument("--expected-version", type=int, metavar="N")
+
+    p = add("verify", cmd_verify)
+    p.add_argument("file", help=t("cli.verify.file", lang))
+
+    p = add("pause", cmd_pause)
+    p.add_argument("--reason", choices=[r.value for r in PauseReason], required=True)
+    p.add_argument("--from", dest="start", metavar="DATE", help=t("cli.pause.from", lang))
+    p.add_argument("--note", default="", help=t("cli.pause.note", lang))
+
+    p = add("resume", cmd_resume)
+    p.add_argument("--on", dest="end", metavar="DATE", help=t("cli.resume.on", lang))
+
+    p = add("callback", cmd_callback)
+    p.add_argument("--outcome", choices=[o.value for o in CallbackOutcome], required=True)
+    p.add_argument("--at", metavar="DATETIME")
+    p.add_argument("--note", default="")
+
+    p = add("approve", cmd_approve)
+    p.add_argument("--meaning", default="", help=t("cli.approve.meaning", lang))
+    p.add_argument("--expected-version", type=int, metavar="N")
+
+    p = add("close", cmd_close)
+    p.add_argument("--kind", choices=[k.value for k in ClosureKind], default="normal")
+    p.add_argument("--ground", choices=[g.value for g in AbnormalGround])
+    p.add_argument("--reason", default="", help=t("cli.close.reason", lang))
+    p.add_argument("--lessons", default="", help=t("cli.close.lessons", lang))
+
+    p = add("reopen", cmd_reopen)
+    p.add_argument("--reason", required=True, help=t("cli.reopen.reason", lang))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def policy_of(app: App) -> Policy:
+    """The policy in force: ``--policy`` / ``EIGHTD_POLICY`` over the default file."""
+    return load_policy(app.settings.policy_path)
+
+
+def _date(text: str | None, field: str) -> date:
+    if text is None:
+        return datetime.now().astimezone().date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field, "error.reason.not_date") from None
+
+
+def _when(text: str | None, field: str) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field, "error.reason.not_datetime") from None
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def _moment(value: datetime | None, policy: Policy, *, whole_day: bool = False) -> str:
+    if value is None:
+        return "-"
+    local = value.astimezone(policy.tz)
+    return local.date().isoformat() if whole_day else local.strftime("%Y-%m-%d %H:%M")
+
+
+def _clock_name(clock: Clock, lang: str) -> str:
+    return label(Stage(clock.key), lang) if clock.stage else t(f"clock.name.{clock.key}", lang)
+
+
+def _clock_cells(clock: Clock, policy: Policy, lang: str) -> list[str]:
+    whole_day = clock.deadline is not None and clock.deadline.within.unit == "working_days"
+    state = t(f"clock.state.{clock.state.value}", lang)
+    if clock.paused:
+        state += " ⏸"
+    return [
+        _clock_name(clock, lang),
+        _moment(clock.due, policy, whole_day=whole_day),
+        state,
+        _moment(clock.done_at, policy),
+    ]
+
+
+def assessment_lines(app: App, result: Assessment, policy: Policy) -> list[str]:
+    """The policy's part of ``eightd show``: grade, escalation, clocks, gate, lint, signature."""
+    lang = app.lang
+    grade = result.grade
+    severity = label(grade.severity, lang) if grade.severity else "-"
+    suggested = label(grade.suggested_severity, lang) if grade.suggested_severity else "-"
+    lines = [
+        app.t(
+            "cli.show.policy.grade_line",
+            severity=severity,
+            suggested=suggested,
+            priority=label(grade.priority, lang),
+        )
+    ]
+    esc = result.escalation
+    reasons = "; ".join(n.text(lang) for _, n in esc.reasons)
+    level = (
+        t("escalation.level", lang, level=esc.level) if esc.level else t("escalation.none", lang)
+    )
+    lines.append(app.t("cli.show.policy.escalation_line", level=level, reasons=reasons or "-"))
+    lines.append(app.t("cli.show.policy.deadlines"))
+    for clock in result.clocks:
+        if clock.key == CALLBACK and clock.due is None:
+            continue
+        name, due, state, done = _clock_cells(clock, policy, lang)
+        lines.append(f"    {name}: {due} · {state}" + (f" · {done}" if done != "-" else ""))
+    for item in result.blocking:
+        refs = f" ({', '.join(item.refs)})" if item.refs else ""
+        lines.append("  ✘ " + t(item.code, lang) + refs)
+    for _stage, items in result.gates:
+        for item in items:
+            if not item.blocking:
+                refs = f" ({', '.join(item.refs)})" if item.refs else ""
+                lines.append("  ! " + t(item.code, lang) + refs)
+    lines.append(
+        app.t("cli.show.policy.lint_line", score=result.lint.score, count=len(result.lint.findings))
+    )
+    for finding in result.lint.findings:
+        sev = t(f"lint.severity.{finding.severity.value}", lang)
+        lines.append(f"    [{sev}] {finding.path}: {finding.text(lang)}")
+    lines.append(
+        app.t(
+            "cli.show.policy.signature_line",
+            state=t(f"signature.state.{result.signature.value}", lang),
+        )
+    )
+    lines += ["  ⚠ " + w.text(lang) for w in result.warnings]
+    return lines
+
+
+# ---------------------------------------------------------------- handlers
+
+
+def cmd_policy_check(app: App, args: argparse.Namespace) -> int:
+    policy = load_policy(args.file)  # PolicyError lists every error with its key path
+    app.out.line(app.t("cli.policy.check.ok", file=args.file, name=policy.name or "-"))
+    return 0
+
+
+def cmd_lint(app: App, args: argparse.Namespace) -> int:
+    policy = policy_of(app)
+    with app.store.uow() as uow:
+        _, result = workflow.assess_case(uow, args.number, policy)
+    report = result.lint
+    if args.json:
+        app.out.json(
+            {
+                "number": result.number,
+                "score": report.score,
+                "blocking": report.blocking,
+                "findings": [
+                    {
+                        "code": f.code,
+                        "severity": f.severity.value,
+                        "path": f.path,
+                        "params": dict(f.params),
+                        "message": f.text(app.lang),
+                    }
+                    for f in report.findings
+                ],
+            }
+        )
+    else:
+        app.out.line(app.t("cli.lint.summary", number=result.number, score=report.score,
+                           count=len(report.findings)))  # fmt: skip
+        for f in report.findings:
+            sev = t(f"lint.severity.{f.severity.value}", app.lang)
+            app.out.line(f"  [{sev}] {f.path}: {f.text(app.lang)}")
+    blocking = any(f.severity is LintSeverity.BLOCKING for f in report.findings)
+    return 1 if blocking else 0
+
+
+def cmd_overdue(app: App, args: argparse.Namespace) -> int:
+    policy = policy_of(app)
+    with app.store.uow() as uow:
+        found = workflow.needing_attention(uow, policy)
+    if args.json:
+        app.out.json(
+            [
+                {
+                    "number": a.number,
+                    "title": a.title,
+                    "replies_overdue": a.replies_overdue,
+                    "clocks": [
+                        {
+                            "key": c.key,
+                            "state": c.state.value,
+                            "due": c.due.isoformat() if c.due else None,
+                        }
+                        for c in a.clocks
+                    ],
+                }
+                for a in found
+            ]
+        )
+        return 0
+    if not found:
+        app.out.line(app.t("cli.overdue.none"))
+        return 0
+    rows = []
+    for a in found:
+        for clock in a.clocks:
+            name, due, state, _ = _clock_cells(clock, policy, app.lang)
+            rows.append([a.number, a.title, name, due, state])
+        if a.replies_overdue:
+            rows.append([a.number, a.title, app.t("cli.overdue.replies", count=a.replies_overdue),
+                         "-", t("clock.state.overdue", app.lang)])  # fmt: skip
+    headers = [app.t(f"cli.overdue.col.{c}") for c in ("number", "title", "what", "due", "state")]
+    app.out.table(headers, rows)
+    return 0
+
+
+def _saved(app: App, stored: Any) -> None:
+    case = stored.case
+    app.out.line(
+        app.t("cli.workflow.saved", number=case.number, stage=label(case.stage, app.lang),
+              status=label(case.status, app.lang), version=stored.version)
+    )  # fmt: skip
+
+
+def cmd_grade(app: App, args: argparse.Namespace) -> int:
+    policy = policy_of(app)
+    with app.store.uow() as uow:
+        stored = workflow.grade_case(
+            uow,
+            args.number,
+            policy,
+            user=app.settings.user,
+            severity=Severity(args.severity) if args.severity else None,
+            priority=Priority(args.priority) if args.priority else None,
+            reason=args.reason,
+            expected_version=args.expected_version,
+        )
+    g = stored.case.grading
+    app.out.line(
+        app.t(
+            "cli.show.policy.grade_line",
+            severity=label(g.severity, app.lang) if g.severity else "-",
+            suggested=label(g.suggested_severity, app.lang) if g.suggested_severity else "-",
+            priority=label(g.priority, app.lang) if g.priority else "-",
+        )
+    )
+    _saved(app, stored)
+    return 0
+
+
+def cmd_advance(app: App, args: argparse.Namespace) -> int:
+    policy = policy_of(app)
+    with app.store.uow() as uow:
+        stored = workflow.advance_stage(
+            uow, args.number, policy, user=app.settings.user, note=args.note,
+            expected_version=args.expected_version,
+        )  # fmt: skip
+    _saved(app, stored)
+    return 0
+
+
+def cmd_verify(app: App, args: argparse.Namespace) -> int:
+    from eightd.cli.cases import read_json_file
+
+    verification = decode(Verification, read_json_file(args.file))
+    with app.store.uow() as uow:
+        stored, sent_back = workflow.record_verification(
+            uow, args.number, verification, user=app.settings.user
+        )
+    if sent_back:
+        app.out.line(app.t("cli.verify.sent_back", number=args.number))
+    _saved(app, stored)
+    return 0
+
+
+def cmd_pause(app: App, args: argparse.Namespace) -> int:
+    with app.store.uow() as uow:
+        stored = workflow.pause_clock(
+            uow, args.number, PauseReason(args.reason), start=_date(args.start, "from"),
+            user=app.settings.user, note=args.note,
+        )  # fmt: skip
+    _saved(app, stored)
+    return 0
+
+
+def cmd_resume(app: App, args: argparse.Namespace) -> int:
+    with app.store.uow() as uow:
+        stored = workflow.resume_clock(
+            uow, args.number, end=_date(args.end, "on"), user=app.settings.user
+        )
+    _saved(app, stored)
+    return 0
+
+
+def cmd_callback(app: App, args: argparse.Namespace) -> int:
+    callback = Callback(_when(args.at, "at"), app.settings.user, CallbackOutcome(args.outcome),
+                        args.note)  # fmt: skip
+    with app.store.uow() as uow:
+        stored = workflow.record_callback(uow, args.number, callback, user=app.settings.user)
+    _saved(app, stored)
+    return 0
+
+
+def cmd_approve(app: App, args: argparse.Namespace) -> int:
+    policy = policy_of(app)
+    with app.store.uow() as uow:
+        stored = workflow.approve_case(
+            uow, args.number, policy, user=app.settings.user, meaning=args.meaning,
+            expected_version=args.expected_version,
+        )  # fmt: skip
+    signature = stored.case.approvals[-1]
+    app.out.line(app.t("cli.approve.signed", signer=signature.signer, role=signature.role,
+                       hash=signature.content_hash))  # fmt: skip
+    _saved(app, stored)
+    return 0
+
+
+def cmd_close(app: App, args: argparse.Namespace) -> int:
+    policy = policy_of(app)
+    kind = ClosureKind(args.kind)
+    with app.store.uow() as uow:
+        stored = workflow.close_case(
+            uow, args.number, policy, kind, user=app.settings.user, reason=args.reason,
+            ground=AbnormalGround(args.ground) if args.ground else None,
+            lessons_learned=args.lessons,
+        )  # fmt: skip
+    _saved(app, stored)
+    return 0
+
+
+def cmd_reopen(app: App, args: argparse.Namespace) -> int:
+    with app.store.uow() as uow:
+        stored = workflow.reopen_case(uow, args.number, reason=args.reason, user=app.settings.user)
+    _saved(app, stored)
+    return 0

@@ -1,0 +1,493 @@
+"""Use cases of the workflow policy: grade, advance, verify, pause, approve, close, reopen,
+and the read-only assessments behind ``eightd show``, ``lint`` and ``overdue``.
+
+Each changing use case loads the case, applies the policy's rule, and saves through
+:func:`~eightd.services.cases.update_case` (validated, version-checked, audited). A move
+the policy refuses raises :class:`~eightd.errors.StageGateError` listing every missing
+item; nothing is saved then.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from eightd.domain import (
+    Approval,
+    Callback,
+    Case,
+    CaseStatus,
+    Closure,
+    ClosureKind,
+    ComplaintCategory,
+    DefectKind,
+    Pause,
+    PauseReason,
+    Priority,
+    Severity,
+    Stage,
+    StageEvent,
+    StageEventKind,
+    Validity,
+    Verification,
+)
+from eightd.errors import PermissionDeniedError, StageGateError, ValidationError
+from eightd.policy import (
+    AbnormalGround,
+    Assessment,
+    CaseSummary,
+    Clock,
+    Policy,
+    assess,
+    closure_problems,
+    content_hash,
+    reopen_problems,
+    require_gate,
+    suggest_priority,
+    suggest_severity,
+)
+from eightd.services.cases import UnitOfWork, load_case, update_case
+from eightd.store import CaseSummary as LedgerRow
+from eightd.store import StoredCase
+
+__all__ = [
+    "Attention",
+    "advance_stage",
+    "approve_case",
+    "assess_case",
+    "close_case",
+    "close_without_8d",
+    "grade_case",
+    "needing_attention",
+    "pause_clock",
+    "record_callback",
+    "record_verification",
+    "reopen_case",
+    "resume_clock",
+    "same_kind_candidates",
+]
+
+
+def _now(now: datetime | None) -> datetime:
+    moment = now or datetime.now(UTC)
+    if moment.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    return moment
+
+
+def _refuse_if_closed(case: Case) -> None:
+    if case.is_closed:
+        raise StageGateError(
+            number=case.number, stage=case.stage.value, missing=["closure.already_closed"]
+        )
+
+
+# ---------------------------------------------------------------- D0 grading
+
+
+def grade_case(
+    uow: UnitOfWork,
+    number: str,
+    policy: Policy,
+    *,
+    user: str,
+    severity: Severity | None = None,
+    priority: Priority | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> StoredCase:
+    """Record the policy's suggested grade and the grade in force.
+
+    ``severity`` / ``priority`` override the suggestion; a severity other than the
+    suggested one needs ``reason`` (ValidationError ``grading.override_reason``). The
+    store's audit log keeps who changed the grade, from what, when.
+    """
+    at = _now(now)
+
+    def change(case: Case) -> None:
+        suggested, _ = suggest_severity(case, policy)
+        in_force = severity or suggested
+        suggested_priority, _ = suggest_priority(case, policy, in_force)
+        grading = case.grading
+        grading.suggested_severity = suggested
+        grading.severity = in_force
+        grading.priority = priority or suggested_priority
+        grading.override_reason = reason.strip() if in_force != suggested else ""
+        grading.graded_by = user
+        grading.graded_at = at
+
+    return update_case(
+        uow, number, change, user=user, action="grade", expected_version=expected_version, now=at
+    )
+
+
+# ---------------------------------------------------------------- stage moves
+
+
+def advance_stage(
+    uow: UnitOfWork,
+    number: str,
+    policy: Policy,
+    *,
+    user: str,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> StoredCase:
+    """Complete the current stage and enter the next one.
+
+    Raises StageGateError listing every blocking item of the current stage's gate. D8 is
+    left by closing the case (:func:`close_case`), not by advancing.
+    """
+    at = _now(now)
+
+    def change(case: Case) -> None:
+        _refuse_if_closed(case)
+        require_gate(case, case.stage, policy)
+        following = case.stage.next()
+        if following is None:
+            raise StageGateError(
+                number=case.number, stage=case.stage.value, missing=["workflow.close_instead"]
+            )
+        case.history.append(StageEvent(case.stage, StageEventKind.COMPLETED, at, user, note))
+        case.history.append(StageEvent(following, StageEventKind.ENTERED, at, user))
+        case.stage = following
+
+    return update_case(
+        uow, number, change, user=user, action="advance", expected_version=expected_version, now=at
+    )
+
+
+def _send_back_to_d4(case: Case, at: datetime, user: str, note: str) -> None:
+    """Seed 001 flow: not effective → back to the root-cause analysis."""
+    case.history.append(StageEvent(Stage.D4, StageEventKind.SENT_BACK, at, user, note))
+    case.history.append(StageEvent(Stage.D4, StageEventKind.ENTERED, at, user))
+    case.stage = Stage.D4
+
+
+def record_verification(
+    uow: UnitOfWork,
+    number: str,
+    verification: Verification,
+    *,
+    user: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> tuple[StoredCase, bool]:
+    """D6: add or replace a verification (by id; an empty id gets the next ``V`` id).
+
+    A verification that fails one of the three criteria of seed 004 §5.4 sends a case
+    that has reached D5 or later back to D4. Returns the saved case and whether it was
+    sent back.
+    """
+    at = _now(now)
+    sent_back: list[bool] = []
+
+    def change(case: Case) -> None:
+        _refuse_if_closed(case)
+        item = copy.deepcopy(verification)
+        item.id = item.id or case.next_id("V")
+        case.verifications = [v for v in case.verifications if v.id != item.id] + [item]
+        back = item.effective is False and case.stage.index > Stage.D4.index
+        if back:
+            _send_back_to_d4(case, at, user, item.id)
+        sent_back.append(back)
+
+    stored = update_case(
+        uow,
+        number,
+        change,
+        user=user,
+        action="record_verification",
+        expected_version=expected_version,
+        now=at,
+    )
+    return stored, sent_back[0]
+
+
+# ---------------------------------------------------------------- the clock
+
+
+def pause_clock(
+    uow: UnitOfWork,
+    number: str,
+    reason: PauseReason,
+    *,
+    start: date,
+    user: str,
+    note: str = "",
+    now: datetime | None = None,
+) -> StoredCase:
+    """Stop the deadline clock from ``start`` (waiting for the customer or an agreed test).
+
+    Seed 004 §4.3.4: an agreed test must be written into D2, so ``note`` is required then.
+    """
+
+    def change(case: Case) -> None:
+        _refuse_if_closed(case)
+        if any(p.end is None for p in case.pauses):
+            raise ValidationError("pauses", "workflow.reason.already_paused")
+        if reason is PauseReason.AGREED_TEST and not note.strip():
+            raise ValidationError("pauses.note", "workflow.reason.agreed_test_note")
+        case.pauses.append(Pause(reason, start, None, note.strip()))
+        if reason is PauseReason.AGREED_TEST:
+            written = case.problem.agreed_test_time.strip()
+            entry = f"{start.isoformat()}: {note.strip()}"
+            case.problem.agreed_test_time = f"{written}\n{entry}" if written else entry
+
+    return update_case(uow, number, change, user=user, action="pause_clock", now=now)
+
+
+def resume_clock(
+    uow: UnitOfWork, number: str, *, end: date, user: str, now: datetime | None = None
+) -> StoredCase:
+    """Restart the clock: the open pause ends on ``end`` (the last day it stood still)."""
+
+    def change(case: Case) -> None:
+        open_pauses = [p for p in case.pauses if p.end is None]
+        if not open_pauses:
+            raise ValidationError("pauses", "workflow.reason.not_paused")
+        for pause in open_pauses:
+            pause.end = end
+
+    return update_case(uow, number, change, user=user, action="resume_clock", now=now)
+
+
+# ---------------------------------------------------------------- approval and closure
+
+
+def approve_case(
+    uow: UnitOfWork,
+    number: str,
+    policy: Policy,
+    *,
+    user: str,
+    meaning: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> StoredCase:
+    """Sign the case as it is now (seed 004 §5.5.4: the report is only valid once approved).
+
+    Only a user holding the policy's approver role may sign (PermissionDeniedError). An 8D
+    is approved at D8; a complaint closed without an 8D is approved once its validity is
+    decided. The signature holds :func:`~eightd.policy.content_hash` of the case; any later
+    change of the signed content makes it invalid.
+    """
+    at = _now(now)
+    role = policy.roles.approver
+    account = uow.users.get(user)
+    if account is None or role not in account.roles:
+        raise PermissionDeniedError(user=user, action="approve", role=role)
+
+    def change(case: Case) -> None:
+        _refuse_if_closed(case)
+        if case.needs_8d and case.stage is not Stage.D8:
+            raise StageGateError(
+                number=case.number, stage=case.stage.value, missing=["workflow.approve_at_d8"]
+            )
+        signature = Approval(
+            signer=user,
+            role=role,
+            meaning=meaning.strip() or policy.roles.approval_meaning,
+            signed_at=at,
+            content_hash=content_hash(case),
+        )
+        case.approvals.append(signature)
+
+    return update_case(
+        uow, number, change, user=user, action="approve", expected_version=expected_version, now=at
+    )
+
+
+def record_callback(
+    uow: UnitOfWork, number: str, callback: Callback, *, user: str, now: datetime | None = None
+) -> StoredCase:
+    """DOMAIN §5: a call-back to the customer after handling (satisfied, not, no answer)."""
+
+    def change(case: Case) -> None:
+        entry = copy.deepcopy(callback)
+        entry.by = entry.by or user
+        case.callbacks.append(entry)
+
+    return update_case(uow, number, change, user=user, action="record_callback", now=now)
+
+
+def _close(case: Case, closure: Closure, at: datetime, user: str) -> None:
+    if case.needs_8d:
+        case.history.append(StageEvent(case.stage, StageEventKind.COMPLETED, at, user))
+    case.history.append(StageEvent(case.stage, StageEventKind.CLOSED, at, user, closure.reason))
+    case.status = CaseStatus.CLOSED
+    case.closure = closure
+
+
+def close_case(
+    uow: UnitOfWork,
+    number: str,
+    policy: Policy,
+    kind: ClosureKind,
+    *,
+    user: str,
+    reason: str = "",
+    ground: AbnormalGround | None = None,
+    lessons_learned: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> StoredCase:
+    """Close an 8D normally (approved, customer called back and agrees) or abnormally
+    (contract conflict with a written reason; unreachable on N call-backs within the
+    window). DOMAIN §5, seed 001. For the non-8D paths use :func:`close_without_8d`."""
+    if kind is ClosureKind.NO_8D:
+        return close_without_8d(uow, number, policy, user=user, now=now)
+    at = _now(now)
+
+    def change(case: Case) -> None:
+        missing = closure_problems(case, kind, policy, reason=reason, ground=ground)
+        if missing:
+            raise StageGateError(number=case.number, stage=case.stage.value, missing=missing)
+        text = reason.strip()
+        if kind is ClosureKind.ABNORMAL and ground is not None:
+            text = f"[{ground.value}] {text}"
+        closure = Closure(
+            kind=kind,
+            closed_at=at,
+            closed_by=user,
+            reason=text,
+            customer_accepted=True if kind is ClosureKind.NORMAL else None,
+            lessons_learned=lessons_learned.strip(),
+        )
+        _close(case, closure, at, user)
+
+    return update_case(
+        uow, number, change, user=user, action="close", expected_version=expected_version, now=at
+    )
+
+
+def close_without_8d(
+    uow: UnitOfWork,
+    number: str,
+    policy: Policy,
+    *,
+    user: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> StoredCase:
+    """DOMAIN §1: a complaint not founded, not ours, or a customer request is closed with
+    the explanation given to the customer (``validity_note``) and an approval."""
+    at = _now(now)
+
+    def change(case: Case) -> None:
+        missing = closure_problems(case, ClosureKind.NO_8D, policy)
+        if missing:
+            raise StageGateError(number=case.number, stage=case.stage.value, missing=missing)
+        closure = Closure(ClosureKind.NO_8D, at, user, reason=case.validity_note.strip())
+        _close(case, closure, at, user)
+
+    return update_case(
+        uow,
+        number,
+        change,
+        user=user,
+        action="close_without_8d",
+        expected_version=expected_version,
+        now=at,
+    )
+
+
+def reopen_case(
+    uow: UnitOfWork,
+    number: str,
+    *,
+    reason: str,
+    user: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> StoredCase:
+    """DOMAIN §5: the customer is not satisfied: reopen the case at D4 (an 8D) or D0 (a case
+    closed without one). The old closure stays in the audit log and the history."""
+    at = _now(now)
+    if not reason.strip():
+        raise ValidationError("reason", "error.reason.required")
+
+    def change(case: Case) -> None:
+        missing = reopen_problems(case)
+        if missing:
+            raise StageGateError(number=case.number, stage=case.stage.value, missing=missing)
+        was_8d = case.closure is not None and case.closure.kind is not ClosureKind.NO_8D
+        stage = Stage.D4 if was_8d else Stage.D0
+        case.history.append(StageEvent(stage, StageEventKind.REOPENED, at, user, reason.strip()))
+        case.history.append(StageEvent(stage, StageEventKind.ENTERED, at, user))
+        case.status = CaseStatus.OPEN
+        case.closure = None
+        case.stage = stage
+
+    return update_case(
+        uow, number, change, user=user, action="reopen", expected_version=expected_version, now=at
+    )
+
+
+# ---------------------------------------------------------------- read-only assessments
+
+
+def same_kind_candidates(uow: UnitOfWork, case: Case, policy: Policy) -> list[CaseSummary]:
+    """Summaries of the other cases received within the same-kind window around ``case``
+    (for the seed 000 level-2 rule), read from the ledger without decoding documents."""
+    received = case.intake.received_at or case.created_at
+    if received is None or not policy.escalation.same_kind_count:
+        return []
+    window = timedelta(days=policy.escalation.same_kind_window_days)
+    rows = uow.cases.list(
+        received_from=received - window, received_to=received + window + timedelta(seconds=1)
+    )
+    return [_summary_of(row) for row in rows if row.number != case.number]
+
+
+def _summary_of(row: LedgerRow) -> CaseSummary:
+    kinds = {k.value for k in DefectKind}
+    return CaseSummary(
+        number=row.number,
+        customer=(row.customer_code or row.customer_name).strip().casefold(),
+        received_at=row.received_at,
+        category=ComplaintCategory(row.category or ComplaintCategory.OTHER.value),
+        defect_kinds=frozenset(DefectKind(k) for k in row.defect_kinds if k in kinds),
+        product_number=row.product_number.strip().casefold(),
+        validity=Validity(row.validity) if row.validity else None,
+    )
+
+
+def assess_case(
+    uow: UnitOfWork, number: str, policy: Policy, *, now: datetime | None = None
+) -> tuple[StoredCase, Assessment]:
+    """The case and everything the policy says about it (grade, escalation, clocks, gates,
+    lint, signature) — what ``eightd show`` and the reports display."""
+    stored = load_case(uow, number)
+    others = same_kind_candidates(uow, stored.case, policy)
+    return stored, assess(stored.case, policy, now=_now(now), others=others)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """An open case with clocks overdue or due soon (``eightd overdue``)."""
+
+    number: str
+    title: str
+    clocks: tuple[Clock, ...]
+    replies_overdue: int
+
+
+def needing_attention(
+    uow: UnitOfWork, policy: Policy, *, now: datetime | None = None
+) -> list[Attention]:
+    """Every open case with a stage overdue or due within the due-soon window, or a
+    promised customer reply overdue, ordered by the earliest due time."""
+    moment = _now(now)
+    found: list[Attention] = []
+    for row in uow.cases.list(status=CaseStatus.OPEN.value):
+        stored = uow.cases.get(row.number)
+        result = assess(stored.case, policy, now=moment)
+        replies = sum(1 for f in result.lint.findings if f.code == "reply_overdue")
+        if result.attention or replies:
+            found.append(Attention(row.number, row.title, result.attention, replies))
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(found, key=lambda a: min((c.due or far for c in a.clocks), default=far))
