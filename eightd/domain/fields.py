@@ -256,7 +256,11 @@ def _decode_value(value: Any, tp: Any, path: str) -> Any:
 def encode(obj: Any) -> Any:
     """JSON-ready form of a dataclass tree (fields in declaration order)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {fld.name: encode(getattr(obj, fld.name)) for fld in dataclasses.fields(obj)}
+        hints = _hints(type(obj))
+        return {
+            fld.name: _encode_field(getattr(obj, fld.name), hints[fld.name])
+            for fld in dataclasses.fields(obj)
+        }
     if isinstance(obj, list):
         return [encode(v) for v in obj]
     if isinstance(obj, Enum):
@@ -264,6 +268,14 @@ def encode(obj: Any) -> Any:
     if isinstance(obj, (date, datetime)):
         return obj.isoformat()
     return obj
+
+
+def _encode_field(value: Any, tp: Any) -> Any:
+    # a whole number in a float field is written as 1200.0, as decode() reads it back,
+    # so export -> import -> export stays byte-identical for hand-built cases too
+    if _unwrap_optional(tp)[0] is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return encode(value)
 
 
 # ---------------------------------------------------------------- JSON Schema

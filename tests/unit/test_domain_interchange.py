@@ -155,3 +155,14 @@ def test_document_that_is_not_an_eightd_export_is_rejected(document, field):
 
 def test_a_single_case_object_is_accepted_as_an_import(cases):
     assert parse_export(case_to_dict(cases[0])) == [cases[0]]
+
+
+def test_whole_number_in_a_float_field_exports_as_it_imports(case_dict):
+    case = case_from_dict(case_dict)
+    case.verifications[0].before_value = 1200
+    case.intake.defect_rate_percent = 1
+    data = case_to_dict(case)
+    assert data["verifications"][0]["before_value"] == 1200.0
+    assert isinstance(data["intake"]["defect_rate_percent"], float)
+    text = json.dumps(data, ensure_ascii=False)
+    assert json.dumps(case_to_dict(case_from_dict(json.loads(text))), ensure_ascii=False) == text
