@@ -49,7 +49,7 @@ class LintReport:
 def lint(case: Case, policy: Policy, *, now: datetime) -> LintReport:
     """Every finding on ``case``, its score (100 minus the weights) and whether one blocks."""
     raw = [*_causes(case, policy), *_actions(case, policy), *_containment(case, policy)]
-    raw += [*_verifications(case), *_standardization(case, policy), *_replies(case, now)]
+    raw += [*_verifications(case), *_standardization(case, policy), *_replies(case, policy, now)]
     findings, weights = [], []
     for code, path, params in raw:
         rule = policy.lint.rule(code)
@@ -151,11 +151,8 @@ def _standardization(case: Case, policy: Policy) -> Iterator[Raw]:
         yield "d7_documents", "standardization", {"documents": ", ".join(k.value for k in wanted)}
 
 
-def _replies(case: Case, now: datetime) -> Iterator[Raw]:
+def _replies(case: Case, policy: Policy, now: datetime) -> Iterator[Raw]:
     for i in overdue_replies(case, now=now):
         due = case.contacts[i].next_reply_due
-        yield (
-            "reply_overdue",
-            f"contacts[{i}].next_reply_due",
-            {"due": due.isoformat() if due else ""},
-        )
+        shown = due.astimezone(policy.tz).strftime("%Y-%m-%d %H:%M") if due else ""
+        yield "reply_overdue", f"contacts[{i}].next_reply_due", {"due": shown}

@@ -137,7 +137,7 @@ class EscalationPolicy:
     level2_departments: int = 2
     same_kind_count: int = 3
     same_kind_window_days: int = 30
-    same_kind_by: frozenset[str] = frozenset({"category", "defect_kind"})
+    same_kind_by: frozenset[str] = frozenset({"category", "defect_kind", "product_number"})
     same_kind_ignores: frozenset[Validity] = frozenset(
         {Validity.NOT_FOUNDED, Validity.NOT_OURS, Validity.CUSTOMER_REQUEST}
     )

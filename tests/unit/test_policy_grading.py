@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,14 @@ from eightd.domain import (
     Severity,
     Validity,
 )
-from eightd.policy import CaseSummary, escalation, grade, suggest_priority, suggest_severity
+from eightd.policy import (
+    CaseSummary,
+    escalation,
+    grade,
+    load_policy,
+    suggest_priority,
+    suggest_severity,
+)
 from tests.unit._policy_support import POLICY, at, make_case, outbound
 
 # ---------------------------------------------------------------- severity, seed 004 §4.2
@@ -159,6 +167,7 @@ def _summary(number: str, customer: str, day: int, **kw: object) -> CaseSummary:
     values: dict[str, object] = {
         "category": ComplaintCategory.PRODUCT_QUALITY,
         "defect_kinds": frozenset({DefectKind.FUNCTIONAL}),
+        "product_number": "pcb-7731",
     }
     values.update(kw)
     return CaseSummary(number, customer, at(2025, 9, day, 10), **values)  # type: ignore[arg-type]
@@ -196,6 +205,7 @@ def test_same_kind_complaints_spread_over_more_than_a_month_do_not_escalate() ->
             at(2025, 8, 20, 10),
             ComplaintCategory.PRODUCT_QUALITY,
             frozenset({DefectKind.FUNCTIONAL}),
+            "pcb-7731",
         ),
         _summary("202509-0012", "bolt", 12),
     ]
@@ -211,6 +221,33 @@ def test_complaints_of_another_kind_do_not_count() -> None:
         _summary("202509-0012", "bolt", 12),
     ]
     assert escalation(case, POLICY, now=at(2025, 9, 30, 11), others=others).level is None
+
+
+def test_complaints_about_another_product_do_not_count() -> None:
+    case = make_case(
+        "202509-0030", received=at(2025, 9, 30, 10), defect_kinds=[DefectKind.FUNCTIONAL]
+    )
+    others = [
+        _summary("202509-0003", "acme", 3, product_number="pcb-9000"),
+        _summary("202509-0012", "bolt", 12),
+    ]
+    assert escalation(case, POLICY, now=at(2025, 9, 30, 11), others=others).level is None
+
+
+def test_company_can_count_same_kind_across_products(tmp_path: Path) -> None:
+    (tmp_path / "p.toml").write_text(
+        '[escalation]\nsame_kind_by = ["defect_kind"]\n', encoding="utf-8"
+    )
+    policy = load_policy(tmp_path / "p.toml")
+    case = make_case(
+        "202509-0030", received=at(2025, 9, 30, 10), defect_kinds=[DefectKind.FUNCTIONAL]
+    )
+    others = [
+        _summary("202509-0003", "acme", 3, product_number="pcb-9000",
+                 category=ComplaintCategory.EQUIPMENT),
+        _summary("202509-0012", "bolt", 12),
+    ]  # fmt: skip
+    assert escalation(case, policy, now=at(2025, 9, 30, 11), others=others).level == 2
 
 
 def test_complaints_found_not_ours_do_not_count_as_same_kind() -> None:
