@@ -489,7 +489,11 @@ class Case:
     created_by: str = f("", max_length=NAME)
 
     def check(self, path: str) -> None:
-        ComplaintNumber.parse(self.number, _join(path, "number"))
+        parsed = ComplaintNumber.parse(self.number, _join(path, "number"))
+        if str(parsed) != self.number:  # one spelling per number, or uniqueness breaks
+            raise ValidationError(
+                _join(path, "number"), "error.reason.bad_complaint_number", value=self.number
+            )
         _unique([c.id for c in self.containment], _join(path, "containment"))
         cause_ids = _unique([c.id for c in self.causes], _join(path, "causes"))
         action_ids = _unique([a.id for a in self.actions], _join(path, "actions"))
