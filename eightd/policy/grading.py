@@ -264,8 +264,13 @@ def _same_kind_customers(case: Case, policy: Policy, others: Iterable[CaseSummar
         and _same_kind(this, o, rules.same_kind_by)
     ]
     best: set[str] = set()
-    for start in sorted({this.received_at - window, *(o.received_at for o in similar)}):
-        if not start <= this.received_at <= start + window:
+    # every window containing this case can start at this case or at an earlier one
+    starts = {
+        this.received_at,
+        *(o.received_at for o in similar if o.received_at <= this.received_at),
+    }
+    for start in sorted(starts):
+        if this.received_at > start + window:
             continue
         customers = {this.customer} | {
             o.customer for o in similar if start <= o.received_at <= start + window

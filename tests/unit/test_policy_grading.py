@@ -185,6 +185,14 @@ def test_three_same_kind_complaints_from_different_customers_in_a_month_escalate
     assert result.reasons[0][1].code == "escalation.same_kind"
 
 
+def test_later_same_kind_complaints_escalate_the_first_one_too() -> None:
+    case = make_case(
+        "202509-0001", received=at(2025, 9, 1, 10), defect_kinds=[DefectKind.FUNCTIONAL]
+    )
+    others = [_summary("202509-0020", "acme", 20), _summary("202509-0029", "bolt", 29)]
+    assert escalation(case, POLICY, now=at(2025, 9, 30, 11), others=others).level == 2
+
+
 def test_same_kind_complaints_from_one_customer_do_not_escalate() -> None:
     case = make_case(
         "202509-0030", received=at(2025, 9, 30, 10), defect_kinds=[DefectKind.FUNCTIONAL]
