@@ -1,0 +1,130 @@
+"""The workflow commands of the eightd command line, in-process on a real SQLite store."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from eightd.cli import main
+from tests.conftest import CST
+from tests.integration.test_cli import _intake_file
+
+RECEIVED = datetime(2025, 9, 30, 10, tzinfo=CST)  # long past: every clock has run out
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("EIGHTD_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("EIGHTD_USER", "qe.li")
+    monkeypatch.setenv("EIGHTD_LANG", "en")
+    monkeypatch.delenv("EIGHTD_DATABASE_URL", raising=False)
+    monkeypatch.delenv("EIGHTD_POLICY", raising=False)
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def number(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert run(capsys, "init")[0] == 0
+    intake = _intake_file(
+        cli_env / "intake.json", received_at=RECEIVED, ship_date=date(2025, 9, 20)
+    )
+    assert run(capsys, "new", str(intake))[0] == 0
+    _, out, _ = run(capsys, "list", "--format", "json")
+    return str(json.loads(out)[0]["number"])
+
+
+def test_policy_check_accepts_the_default_file(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "policy", "check", "templates/policy.toml")
+    assert code == 0
+    assert "the policy is valid" in out
+
+
+def test_policy_check_refuses_a_bad_file_with_each_key_path(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = cli_env / "bad.toml"
+    bad.write_text(
+        '[gates.D3]\ncontainment_present = "maybe"\n[lint]\nrules = 3\n', encoding="utf-8"
+    )
+    code, _, err = run(capsys, "policy", "check", str(bad))
+    assert code == 1
+    assert "2 error(s)" in err
+    assert "gates.D3.containment_present: 'maybe' is not one of: block, warn, off" in err
+    assert "lint.rules: must be a table" in err
+
+
+def test_grade_advance_and_gate_refusal(number: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "advance", number)
+    assert code == 1
+    assert "decide whether the complaint is founded" in err
+    assert run(capsys, "validity", number, "founded", "--note", "ours")[0] == 0
+    code, out, _ = run(capsys, "grade", number)
+    assert code == 0
+    assert "Grade:" in out
+    code, out, _ = run(capsys, "advance", number)
+    assert (code, "D1" in out) == (0, True)
+
+
+def test_company_policy_given_with_the_flag_changes_a_gate(
+    number: str, cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    acme = cli_env / "acme.toml"
+    acme.write_text(
+        '[gates.D0]\nvalidity_decided = "warn"\nseverity_graded = "off"\n', encoding="utf-8"
+    )
+    assert run(capsys, "advance", number)[0] == 1
+    code, out, _ = run(capsys, "--policy", str(acme), "advance", number)
+    assert (code, "D1" in out) == (0, True)
+
+
+def test_lint_exits_1_on_a_blocking_finding(
+    number: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "lint", number)
+    assert (code, "score 100" in out) == (0, True)
+    promise = ("--at", "2025-10-09T10:00+08:00", "--next-reply", "2025-10-10T10:00+08:00")
+    code, _, _ = run(capsys, "contact", number, "--summary", "will call back", *promise)
+    assert code == 0
+    code, out, _ = run(capsys, "lint", number, "--json")
+    report = json.loads(out)
+    assert code == 1
+    assert report["blocking"] is True
+    assert [f["code"] for f in report["findings"]] == ["reply_overdue"]
+
+
+def test_overdue_lists_the_late_stages(number: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "overdue", "--json")
+    assert code == 0
+    [item] = json.loads(out)
+    assert item["number"] == number
+    assert [(c["key"], c["state"]) for c in item["clocks"]] == [
+        ("D0", "overdue"),
+        ("D3", "overdue"),
+        ("D4", "overdue"),
+        ("D8", "overdue"),
+    ]
+
+
+def test_approve_needs_the_approver_role(number: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "validity", number, "not_ours", "--note", "customer's press-fit")[0] == 0
+    code, _, err = run(capsys, "--user", "intern", "approve", number)
+    assert code == 1
+    assert "intern" in err
+    code, out, _ = run(capsys, "approve", number)  # qe.li is the first user: every role
+    assert code == 0
+    assert "sha256:" in out
+    code, out, _ = run(capsys, "close", number, "--kind", "no_8d")
+    assert (code, "closed" in out) == (0, True)
+    code, out, _ = run(capsys, "reopen", number, "--reason", "new evidence")
+    assert (code, "open" in out) == (0, True)
