@@ -29,6 +29,7 @@ from eightd.errors import NotFoundError, ReportError
 from eightd.policy import Policy, assess, load_policy
 from eightd.reports.context import REPORT_MIME, ReportContext, build_context
 from eightd.reports.render import figure_html, header_html, section_html, timeline_svg
+from eightd.services import load_case
 
 if TYPE_CHECKING:
     from eightd.store import Store
@@ -70,7 +71,7 @@ def load_report_case(number: str, source: str) -> tuple[Case, int | None]:
         return cases[number], None
     with _store(source).uow() as uow:
         try:
-            stored = uow.cases.get(number)
+            stored = load_case(uow, number)
         except NotFoundError as exc:
             raise ReportError("report.error.no_case", number=number, source=source) from exc
     return stored.case, stored.version

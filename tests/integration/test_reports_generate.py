@@ -1,0 +1,356 @@
+"""8D reports from a real store, on real kernels, with real Chromium, checked in the files."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import time
+from datetime import date, datetime, timedelta, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from pypdf import PdfReader
+
+from eightd import services
+from eightd.cli import main
+from eightd.demo import demo_cases
+from eightd.domain import Case, Contact, dumps_export
+from eightd.errors import ReportError
+from eightd.reports.generate import ReportWriter, generate_report_async
+from eightd.reports.request import ReportResult, make_request
+from eightd.store import open_store
+
+pytestmark = [pytest.mark.kernel, pytest.mark.slow]
+
+CST = timezone(timedelta(hours=8))
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=CST)
+STAGES = [f"D{i}" for i in range(9)]
+INJECTED = '=HYPERLINK("http://evil.example","click")'
+
+
+def _has_cjk(text: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", text))
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[Case]:
+    cases = demo_cases(date(2026, 11, 23))
+    en = _pick(cases, chinese=False)
+    # user text that would be a formula in Excel (the contact log is not signed)
+    en.contacts.append(Contact(at=en.created_at, by="qe", summary=INJECTED))
+    return cases
+
+
+def _pick(cases: list[Case], *, chinese: bool) -> Case:
+    return next(
+        c
+        for c in cases
+        if c.is_closed and c.approvals and c.causes and _has_cjk(c.title) == chinese
+    )
+
+
+@pytest.fixture(scope="module")
+def store_url(tmp_path_factory: pytest.TempPathFactory, cases: list[Case]) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('store')}/eightd.db"
+    store = open_store(url)
+    with store.uow() as uow:
+        services.import_cases(uow, cases, user="qe")
+    store.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def writer() -> Any:
+    with ReportWriter() as w:
+        yield w
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def report(
+    request: pytest.FixtureRequest,
+    cases: list[Case],
+    store_url: str,
+    writer: ReportWriter,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Case, ReportResult]:
+    lang = request.param
+    case = _pick(cases, chinese=lang == "zh")
+    out = tmp_path_factory.mktemp(f"out-{lang}")
+    result = writer.write(
+        make_request(
+            case.number,
+            case_source=store_url,
+            out_dir=out,
+            formats=["html", "pdf", "xlsx"],
+            lang=lang,
+            as_of=NOW,
+        )
+    )
+    return case, result
+
+
+# ---------------------------------------------------------------- names and notebook
+
+
+def test_files_are_named_complaint_number_dash_product_number(
+    report: tuple[Case, ReportResult],
+) -> None:
+    case, result = report
+    stem = f"{case.number}-{case.intake.product_number}"
+    assert {f: p.name for f, p in result.files.items()} == {
+        "ipynb": f"{stem}.ipynb",
+        "html": f"{stem}.html",
+        "pdf": f"{stem}.pdf",
+        "xlsx": f"{stem}.xlsx",
+    }
+    folder = result.files["html"].parent
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in result.files.values())
+
+
+def test_executed_notebook_is_kept_with_parameters_and_outputs(
+    report: tuple[Case, ReportResult],
+) -> None:
+    case, result = report
+    nb = nbformat.read(result.files["ipynb"], as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    namespace: dict[str, Any] = {}
+    exec(injected.source, namespace)  # non-ASCII parameters survive papermill's escaping
+    assert namespace["complaint_number"] == case.number
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    assert all(c.outputs for c in code if c.id in {"header", "timeline", "d4"})
+
+
+# ---------------------------------------------------------------- HTML
+
+
+class _Sources(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[dict[str, str | None]] = []
+        self.links: list[dict[str, str | None]] = []
+        self.imgs: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        {"script": self.scripts, "link": self.links, "img": self.imgs}.get(tag, []).append(
+            dict(attrs)
+        )
+
+
+def test_html_has_every_discipline_the_fishbone_and_the_approval(
+    report: tuple[Case, ReportResult],
+) -> None:
+    case, result = report
+    html = result.files["html"].read_text("utf-8")
+    for stage in STAGES:
+        assert f'data-stage="{stage}"' in html
+    fishbone = re.search(r'data-figure="fishbone">(.*?)</figure>', html, re.S)
+    assert fishbone and "<svg" in fishbone.group(1)
+    assert case.causes[0].id in fishbone.group(1)
+    assert 'data-figure="timeline"' in html
+    assert 'data-approval="valid"' in html
+    assert case.approvals[-1].content_hash in html
+    assert case.title.split()[0] in html
+
+
+def test_html_renders_offline_and_hides_the_code(report: tuple[Case, ReportResult]) -> None:
+    _, result = report
+    html = result.files["html"].read_text("utf-8")
+    sources = _Sources()
+    sources.feed(html)
+    assert sources.scripts == []  # no require.js, no MathJax, no widget manager
+    assert all(not (link.get("href") or "").startswith("http") for link in sources.links)
+    assert all(not (img.get("src") or "").startswith("http") for img in sources.imgs)
+    assert not re.search(r"@import|url\(\s*['\"]?http", html)
+    assert "cells.prepare" not in html and "report.section" not in html
+
+
+def test_chinese_report_is_in_chinese_and_english_report_in_english(
+    report: tuple[Case, ReportResult],
+) -> None:
+    case, result = report
+    html = result.files["html"].read_text("utf-8")
+    if _has_cjk(case.title):
+        assert '<html lang="zh-CN">' in html and "临时措施" in html and "已批准" in html
+    else:
+        assert '<html lang="en">' in html and "Containment" in html and "APPROVED" in html
+        assert "临时措施" not in html
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def test_pdf_is_a4_with_page_numbers(report: tuple[Case, ReportResult]) -> None:
+    case, result = report
+    pdf = PdfReader(result.files["pdf"])
+    width, height = float(pdf.pages[0].mediabox.width), float(pdf.pages[0].mediabox.height)
+    assert abs(width - 595) < 2 and abs(height - 842) < 2  # A4 in points
+    pages = len(pdf.pages)
+    last = pdf.pages[-1].extract_text()
+    if _has_cjk(case.title):  # "第 5 页,共 5 页" (text extraction may map 页 to a radical)
+        assert f"第 {pages} " in last and f"共 {pages} " in last
+    else:
+        assert f"Page {pages} of {pages}" in last
+    assert case.number in pdf.pages[0].extract_text()
+
+
+def _word_boxes(pdf: Path) -> list[tuple[str, float, float, float, float]]:
+    out = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pattern = (
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    )
+    return [
+        (w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(pattern, out)
+    ]
+
+
+def test_pdf_page_shows_chinese_glyphs(report: tuple[Case, ReportResult], tmp_path: Path) -> None:
+    case, result = report
+    if not _has_cjk(case.title):
+        pytest.skip("the Chinese report shows the glyphs")
+    dpi = 150
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-r",
+            str(dpi),
+            "-png",
+            "-singlefile",
+            str(result.files["pdf"]),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    page = Image.open(tmp_path / "page.png").convert("L")
+    word, x0, y0, x1, y1 = next(w for w in _word_boxes(result.files["pdf"]) if "报告" in w[0])
+    scale = dpi / 72
+    box = page.crop((int(x0 * scale), int(y0 * scale), int(x1 * scale), int(y1 * scale)))
+    # a glyph has strokes inside its box; a missing-glyph box (tofu) is an empty outline
+    w, h = box.size
+    inner = box.crop((w // 6, h // 5, w - w // 6, h - h // 5))
+    dark = sum(1 for v in inner.tobytes() if v < 128)
+    assert dark > 0.08 * inner.size[0] * inner.size[1], word
+
+
+# ---------------------------------------------------------------- Excel
+
+
+def test_excel_form_has_blocks_fishbone_and_text_only_cells(
+    report: tuple[Case, ReportResult],
+) -> None:
+    case, result = report
+    ws = load_workbook(result.files["xlsx"]).active
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert case.number in texts
+    for stage in STAGES[1:]:
+        assert any(t.startswith(stage + " ") for t in texts), stage
+    assert len(ws._images) == 1  # the fishbone, anchored in D4
+    assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+    if not _has_cjk(case.title):
+        cell = next(c for row in ws.iter_rows() for c in row if c.value == INJECTED)
+        assert cell.data_type == "s" and cell.quotePrefix
+
+
+# ---------------------------------------------------------------- failures
+
+
+def test_a_failing_cell_keeps_the_marked_notebook_and_names_it(
+    writer: ReportWriter, store_url: str, tmp_path: Path
+) -> None:
+    request = make_request("209912-0001", case_source=store_url, out_dir=tmp_path, as_of=NOW)
+    with pytest.raises(ReportError) as caught:
+        writer.write(request)
+    failed = tmp_path / "209912-0001.ipynb"
+    assert caught.value.params["path"] == str(failed)
+    assert str(failed) in str(caught.value) and "ReportError" in str(caught.value)
+    nb = nbformat.read(failed, as_version=4)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors and "209912-0001" in errors[0].evalue
+    assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in nb.cells)
+    assert not list(tmp_path.glob("*.html"))
+
+
+def test_the_warm_kernel_serves_the_next_report_after_a_failure(
+    writer: ReportWriter, cases: list[Case], store_url: str, tmp_path: Path
+) -> None:
+    case = _pick(cases, chinese=False)
+    started = time.perf_counter()
+    result = writer.write(make_request(case.number, case_source=store_url, out_dir=tmp_path))
+    assert time.perf_counter() - started < 1.0  # one HTML report from a warm worker
+    assert result.files["html"].is_file()
+
+
+# ---------------------------------------------------------------- CLI, batch, async
+
+
+def test_cli_report_all_writes_every_matching_case(
+    store_url: str, cases: list[Case], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    closed = [c for c in cases if c.is_closed]
+    out = tmp_path / "all"
+    code = main(
+        [
+            "--db",
+            store_url,
+            "report",
+            "--all",
+            "--status",
+            "closed",
+            "--jobs",
+            "2",
+            "--out",
+            str(out),
+            "--lang",
+            "zh",
+        ]
+    )
+    assert code == 0
+    html = sorted(p.name for p in out.glob("*.html"))
+    assert html == sorted(f"{c.number}-{c.intake.product_number}.html" for c in closed)
+    assert f"{len(closed)} 份报告" in capsys.readouterr().out
+
+
+def test_cli_exits_non_zero_naming_the_failed_notebook(
+    cases: list[Case], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "cases.json"
+    export.write_text(dumps_export(cases[:1]), encoding="utf-8")
+    code = main(["report", "202001-0001", "--source", str(export), "--out", str(tmp_path)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert str(tmp_path / "202001-0001.ipynb") in err
+
+
+def test_async_api_does_not_block_the_event_loop(cases: list[Case], tmp_path: Path) -> None:
+    case = _pick(cases, chinese=True)
+    export = tmp_path / "cases.json"  # an export file serves as the case source too
+    export.write_text(dumps_export([case]), encoding="utf-8")
+
+    async def scenario() -> tuple[ReportResult, int]:
+        ticks = 0
+        task = asyncio.create_task(
+            generate_report_async(case.number, case_source=str(export), out_dir=tmp_path, lang="zh")
+        )
+        while not task.done():
+            await asyncio.sleep(0.01)
+            ticks += 1
+        return task.result(), ticks
+
+    result, ticks = asyncio.run(scenario())
+    assert result.files["html"].is_file()
+    assert ticks > 20  # the loop kept running while the kernel started and ran

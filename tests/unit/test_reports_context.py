@@ -1,0 +1,177 @@
+"""The report's view model, its HTML and its Excel form, without a kernel."""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from eightd.demo import demo_cases
+from eightd.domain import Case, TeamMember, TeamRole
+from eightd.errors import ReportError
+from eightd.policy import assess, load_policy
+from eightd.reports.context import ReportContext, build_context
+from eightd.reports.generate import _inside
+from eightd.reports.render import page_css, page_html, timeline_svg
+from eightd.reports.request import make_request, parse_formats
+from eightd.reports.xlsx import write_xlsx
+
+CST = timezone(timedelta(hours=8))
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=CST)
+STAGES = [f"D{i}" for i in range(9)]
+
+
+def _has_cjk(text: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", text))
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[Case]:
+    return demo_cases(date(2026, 11, 23))
+
+
+def _approved(cases: list[Case], *, chinese: bool) -> Case:
+    return next(
+        c
+        for c in cases
+        if c.is_closed and c.approvals and c.causes and _has_cjk(c.title) == chinese
+    )
+
+
+def _context(case: Case, lang: str) -> ReportContext:
+    policy = load_policy()
+    return build_context(case, assess(case, policy, now=NOW), lang=lang, now=NOW, version=3)
+
+
+def test_context_has_every_discipline_d0_to_d8_in_order(cases: list[Case]) -> None:
+    ctx = _context(_approved(cases, chinese=True), "zh")
+    assert [s.stage for s in ctx.sections] == STAGES
+    assert ctx.section("D3").title == "D3 临时措施 Containment"  # bilingual on zh forms
+
+
+def test_header_names_case_customer_product_grade_and_team(cases: list[Case]) -> None:
+    case = _approved(cases, chinese=False)
+    header = {r.label: r.value for r in _context(case, "en").header}
+    assert header["8D / complaint number"] == case.number
+    assert header["Customer"] == case.intake.customer_name
+    assert header["Part number"] == case.intake.product_number
+    assert header["Grade"] == case.grading.severity.value  # type: ignore[union-attr]
+    assert header["Revision"] == "3"
+    assert case.team[0].name in header["Team"]
+
+
+def test_context_round_trips_through_json(cases: list[Case]) -> None:
+    ctx = _context(_approved(cases, chinese=True), "zh")
+    assert ReportContext.from_dict(ctx.to_dict()) == ctx
+
+
+def test_file_stem_is_complaint_number_dash_product_number(cases: list[Case]) -> None:
+    case = _approved(cases, chinese=False)
+    ctx = _context(case, "en")
+    assert ctx.file_stem == f"{case.number}-{case.intake.product_number}"
+
+
+def test_approved_case_shows_signature_and_its_hash(cases: list[Case]) -> None:
+    case = _approved(cases, chinese=False)
+    ctx = _context(case, "en")
+    assert ctx.approval.state == "valid"
+    rows = {r.label: r.value for r in ctx.approval.rows}
+    assert rows["Content hash (SHA-256)"] == case.approvals[-1].content_hash
+
+
+def test_case_changed_after_approval_says_so(cases: list[Case]) -> None:
+    case = copy.deepcopy(_approved(cases, chinese=True))
+    case.title += "(修订)"
+    ctx = _context(case, "zh")
+    assert ctx.approval.state == "changed"
+    assert "批准后已修改" in page_html(ctx, {}, NOW)
+
+
+def test_unapproved_case_is_marked_not_approved(cases: list[Case]) -> None:
+    case = next(c for c in cases if not c.approvals and c.causes)
+    html = page_html(_context(case, "en"), {}, NOW)
+    assert 'data-approval="none"' in html
+    assert "NOT APPROVED" in html
+
+
+def test_user_text_is_escaped_in_the_html(cases: list[Case]) -> None:
+    case = copy.deepcopy(_approved(cases, chinese=False))
+    case.title = '<script>alert("x")</script>'
+    case.team.append(TeamMember(name="<img src=x onerror=alert(1)>", role=TeamRole.MEMBER))
+    html = page_html(_context(case, "en"), {}, NOW)
+    assert "<script" not in html
+    assert "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_page_numbers_are_printed_in_the_report_language(cases: list[Case]) -> None:
+    case = _approved(cases, chinese=True)
+    assert 'content: "第 " counter(page) " 页,共 " counter(pages) " 页"' in page_css(
+        _context(case, "zh")
+    )
+    assert 'content: "Page " counter(page) " of " counter(pages)' in page_css(_context(case, "en"))
+
+
+def test_timeline_draws_every_stage_and_the_report_date(cases: list[Case]) -> None:
+    ctx = _context(_approved(cases, chinese=False), "en")
+    svg = timeline_svg(ctx, NOW)
+    assert svg.count("data-state=") == 9
+    assert "report date" in svg
+
+
+def test_excel_form_has_header_and_d1_to_d8_blocks(cases: list[Case], tmp_path: Path) -> None:
+    ctx = _context(_approved(cases, chinese=True), "zh")
+    path = write_xlsx(ctx, tmp_path / "r.xlsx")
+    ws = load_workbook(path).active
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert ctx.number in texts
+    for section in ctx.sections:
+        assert section.title in texts
+    assert "已批准" in texts
+
+
+def test_excel_writes_formula_like_text_as_text(cases: list[Case], tmp_path: Path) -> None:
+    case = copy.deepcopy(_approved(cases, chinese=False))
+    case.title = '=HYPERLINK("http://evil.example","x")'
+    case.team[0].name = "+cmd|' /C calc'!A0"
+    case.team[1].department = "-2+3"
+    case.team[1].contact = "@SUM(A1)"
+    path = write_xlsx(_context(case, "en"), tmp_path / "r.xlsx")
+    ws = load_workbook(path).active
+    risky = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    risky = [c for c in risky if c.value.startswith(("=", "+", "-", "@"))]
+    assert {c.value for c in risky} >= {case.team[0].name, "-2+3", "@SUM(A1)"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in risky)
+
+
+def test_report_files_cannot_leave_the_output_folder(tmp_path: Path) -> None:
+    out = tmp_path.resolve()
+    assert _inside(out, "202611-0001-AB.html") == out / "202611-0001-AB.html"
+    for name in ("../x.html", "sub/x.html", "/etc/passwd"):
+        with pytest.raises(ReportError):
+            _inside(out, name)
+
+
+def test_formats_are_checked_and_may_be_comma_separated() -> None:
+    assert parse_formats(["html,pdf", "xlsx", "pdf"]) == ("html", "pdf", "xlsx")
+    assert parse_formats([]) == ("html",)
+    with pytest.raises(ReportError, match="docx"):
+        parse_formats(["docx"])
+
+
+def test_request_parameters_fill_the_template_parameters_cell() -> None:
+    request = make_request(
+        "202611-0007", case_source="x.json", formats=["xlsx"], lang="zh-CN", as_of=NOW
+    )
+    assert request.parameters() == {
+        "complaint_number": "202611-0007",
+        "case_source": "x.json",
+        "lang": "zh",
+        "as_of": "2026-11-23T12:00:00+08:00",
+        "policy_path": "",
+        "with_png": True,
+    }
