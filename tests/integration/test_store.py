@@ -266,3 +266,26 @@ def test_sqlite_store_needs_no_configuration(tmp_path: object) -> None:
         tables = set(sa.inspect(conn).get_table_names())
     store.dispose()
     assert {"cases", "audit_log", "number_sequences", "users"} <= tables
+
+
+def _intake_in_child(url: str, start: object) -> str:
+    start.wait()  # type: ignore[attr-defined]
+    store = open_store(url, auto_upgrade=False)
+    try:
+        return _open(store)
+    finally:
+        store.dispose()
+
+
+def test_twenty_intakes_from_separate_processes_get_unique_numbers(
+    store: Store, store_url: str
+) -> None:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Manager() as manager, ctx.Pool(20) as pool:
+        start = manager.Event()
+        pending = [pool.apply_async(_intake_in_child, (store_url, start)) for _ in range(20)]
+        start.set()
+        numbers = [p.get(timeout=120) for p in pending]
+    assert sorted(numbers) == [f"202611-{i:04d}" for i in range(1, 21)]
