@@ -93,7 +93,7 @@ def register(sub: Any, lang: str) -> None:
         "--role",
         action="append",
         default=[],
-        choices=list(services.cases.ROLES),
+        metavar="ROLE",
         help=t("cli.user.role", lang),
     )
     p.add_argument("--display-name", default="")
@@ -271,14 +271,19 @@ def _csv_safe(value: Any) -> str:
 
 
 def cmd_show(app: App, args: argparse.Namespace) -> int:
-    with app.store.uow() as uow:
-        stored = services.load_case(uow, args.number)
     if args.json:
+        with app.store.uow() as uow:
+            stored = services.load_case(uow, args.number)
         app.out.json(case_to_dict(stored.case))
         return 0
+    from eightd.cli.policy import assessment_lines, policy_of
     from eightd.cli.show import print_case
+    from eightd.services import workflow
 
-    print_case(app, stored)
+    policy = policy_of(app)
+    with app.store.uow() as uow:
+        stored, result = workflow.assess_case(uow, args.number, policy)
+    print_case(app, stored, assessment_lines(app, result, policy))
     return 0
 
 

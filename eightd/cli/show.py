@@ -50,8 +50,6 @@ def print_case(app: App, stored: StoredCase, assessment_lines: list[str] | None 
         ("found_at", f"{f(i.found_at)} {i.found_at_detail}".strip()),
         ("demand", f(i.customer_demand)),
         ("validity", f(case.validity)),
-        ("severity", f(case.grading.severity)),
-        ("priority", f(case.grading.priority)),
     ]
     _pairs(app, rows)
     for line in assessment_lines or []:

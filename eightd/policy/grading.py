@@ -141,6 +141,8 @@ def grade(case: Case, policy: Policy) -> Grade:
     suggested, severity_reasons = suggest_severity(case, policy)
     in_force = case.grading.severity or suggested
     priority, priority_reasons = suggest_priority(case, policy, in_force)
+    if case.grading.priority is not None:  # the QE's recorded priority is the one in force
+        priority, priority_reasons = case.grading.priority, ()
     overridden = case.grading.severity is not None and case.grading.severity != suggested
     return Grade(suggested, severity_reasons, priority, priority_reasons, in_force, overridden)
 

@@ -9,6 +9,7 @@ templates call these functions; none of them touches the store directly.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -38,7 +39,11 @@ __all__ = [
     "update_case",
 ]
 
+# The roles eightd knows (intake, quality engineer, approver, admin). A company may name
+# its approver role differently in the policy ([roles] approver), so any role name of the
+# same shape is accepted.
 ROLES = ("intake", "qe", "approver", "admin")
+_ROLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 class UnitOfWork(Protocol):
@@ -209,10 +214,8 @@ def set_user_roles(
         raise ValidationError("name", "error.reason.required")
     role_list = [r.strip() for r in roles if r.strip()]
     for role in role_list:
-        if role not in ROLES:
-            raise ValidationError(
-                "roles", "error.reason.not_in_choices", value=role, choices=", ".join(ROLES)
-            )
+        if not _ROLE_NAME.match(role):
+            raise ValidationError("roles", "error.reason.bad_role", value=role)
     user: User = uow.users.put(name, display_name=display_name, roles=role_list, at=_now(now))
     uow.commit()
     return user

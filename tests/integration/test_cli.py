@@ -194,3 +194,11 @@ def test_user_roles_are_registered(cli_env: Path, capsys: pytest.CaptureFixture[
     assert code == 0 and "approver" in out
     code, out, _ = run(capsys, "user", "list")
     assert "wang.qa" in out
+
+
+def test_a_company_named_approver_role_is_accepted_and_a_malformed_one_refused(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "user", "add", "wang.qa", "--role", "qa_manager")[0] == 0
+    code, _, err = run(capsys, "user", "add", "x", "--role", "QA Manager")
+    assert code == 1 and "roles" in err and "'QA Manager'" in err
