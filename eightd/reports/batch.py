@@ -33,7 +33,7 @@ __all__ = ["BatchItem", "ReportPool", "generate_reports"]
 if TYPE_CHECKING:
     from eightd.reports.generate import ReportWriter
 
-_PRELOAD = ["eightd.reports.generate"]
+_PRELOAD = ["eightd.reports._preload"]
 _writer: ReportWriter | None = None  # the worker process's own writer
 
 
@@ -42,7 +42,6 @@ def _start_worker() -> None:
 
     global _writer
     _writer = ReportWriter()
-    _writer.kernel.start()
     _writer.warm_up()
     # multiprocessing runs Finalize callbacks when a worker exits (atexit does not run there)
     Finalize(_writer, _writer.close, exitpriority=10)

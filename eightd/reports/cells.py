@@ -99,11 +99,13 @@ class ReportCells:
         svg = timeline_svg(self.context, self.now)
         _display({"text/html": figure_html(self.context.labels["timeline.title"], svg, "timeline")})
 
-    def section(self, stage: str) -> None:
-        bundle: dict[str, Any] = {"text/html": section_html(self.context, stage, self.figures)}
-        if stage == "D4" and self.fishbone_png:
-            bundle["image/png"] = base64.b64encode(self.fishbone_png).decode("ascii")
-        _display(bundle)
+    def sections(self, *stages: str) -> None:
+        """One output per discipline (``"D0"`` .. ``"D8"``)."""
+        for stage in stages:
+            bundle: dict[str, Any] = {"text/html": section_html(self.context, stage, self.figures)}
+            if stage == "D4" and self.fishbone_png:
+                bundle["image/png"] = base64.b64encode(self.fishbone_png).decode("ascii")
+            _display(bundle)
 
 
 def prepare(

@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ReportWriter",
-    "context_of",
     "generate_report",
     "generate_report_async",
+    "take_report_data",
     "write_report",
 ]
 
@@ -47,23 +47,22 @@ def _inside(out_dir: Path, name: str) -> Path:
     return path
 
 
-def context_of(nb: NotebookNode, path: Path) -> ReportContext:
-    """The report context the header cell put into the executed notebook."""
+def take_report_data(nb: NotebookNode, path: Path) -> tuple[ReportContext, bytes]:
+    """The context and the fishbone PNG the cells put into the executed notebook,
+    removed from the in-memory copy (the saved notebook keeps them): the HTML page
+    shows neither, and the exporter copies every output it is given."""
+    ctx: ReportContext | None = None
+    png = b""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if REPORT_MIME in data:
-                return ReportContext.from_dict(dict(data[REPORT_MIME]))
-    raise ReportError("report.error.no_report_data", path=str(path))
-
-
-def fishbone_png_of(nb: NotebookNode) -> bytes:
-    for cell in nb.cells:
-        if cell.get("id") == "d4":
-            for output in cell.get("outputs", []):
-                if "image/png" in output.get("data", {}):
-                    return base64.b64decode(output["data"]["image/png"])
-    return b""
+                ctx = ReportContext.from_dict(dict(data.pop(REPORT_MIME)))
+            if cell.get("id") == "d4" and "image/png" in data:
+                png = base64.b64decode(data.pop("image/png"))
+    if ctx is None:
+        raise ReportError("report.error.no_report_data", path=str(path))
+    return ctx, png
 
 
 class ReportWriter:
@@ -84,10 +83,12 @@ class ReportWriter:
         self.kernel.close()
 
     def warm_up(self) -> None:
-        """Load the report code into the kernel and build the HTML exporter ahead of
-        the first report."""
+        """Get ready for the first report: the HTML exporter is built while the kernel
+        boots, then the kernel imports the report code."""
+        self.kernel.launch()
+        self.html.compile()
+        self.kernel.start()
         self.kernel.preload("eightd.reports.cells")
-        _ = self.html
 
     @property
     def html(self) -> HtmlWriter:
@@ -101,7 +102,7 @@ class ReportWriter:
         out_dir.mkdir(parents=True, exist_ok=True)
         running = _inside(out_dir, safe_file_part(request.number) + ".ipynb")
         nb = self.kernel.execute(load_template(request.template), request.parameters(), running)
-        ctx = context_of(nb, running)
+        ctx, fishbone_png = take_report_data(nb, running)
         files = {"ipynb": _inside(out_dir, ctx.file_stem + ".ipynb")}
         os.replace(running, files["ipynb"])
         if "html" in request.formats or "pdf" in request.formats:
@@ -114,7 +115,7 @@ class ReportWriter:
                 files["pdf"] = self._pdf(page, html_path, _inside(out_dir, ctx.file_stem + ".pdf"))
         if "xlsx" in request.formats:
             files["xlsx"] = write_xlsx(
-                ctx, _inside(out_dir, ctx.file_stem + ".xlsx"), fishbone_png=fishbone_png_of(nb)
+                ctx, _inside(out_dir, ctx.file_stem + ".xlsx"), fishbone_png=fishbone_png
             )
         return ReportResult(request.number, files, time.perf_counter() - started)
 

@@ -9,8 +9,11 @@ Diagrams are inline SVG inside the cells' HTML outputs.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from nbconvert import HTMLExporter
+from nbconvert import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbformat import NotebookNode
 
 from eightd.reports.context import ReportContext
@@ -21,11 +24,35 @@ __all__ = ["HtmlWriter"]
 _TEMPLATES = Path(__file__).with_name("nbconvert")
 
 
+class _ReportExporter(HTMLExporter):  # type: ignore[misc]
+    """HTMLExporter without its closing BeautifulSoup pass.
+
+    That pass re-parses the whole page only to add alt texts to ``<img>`` tags and
+    tab stops to ``.jp-Notebook`` cells; the report page has neither (its figures
+    are inline SVG, its body is not a ``jp-Notebook``), and the pass costs more
+    than the rest of the export.
+    """
+
+    def from_notebook_node(
+        self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        lexer = nb.metadata.get("language_info", {}).get("name")
+        self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        resources = self._init_resources(resources)
+        self.register_filter(
+            "filter_data_type",
+            WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            ),
+        )
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)  # type: ignore[no-any-return]
+
+
 class HtmlWriter:
     """Reusable: building the exporter (its Jinja environment) is the costly part."""
 
     def __init__(self) -> None:
-        self.exporter = HTMLExporter(
+        self.exporter = _ReportExporter(
             template_name="eightd_report",
             extra_template_basedirs=[str(_TEMPLATES)],
             exclude_input=True,
@@ -35,6 +62,10 @@ class HtmlWriter:
             exclude_raw=True,
             exclude_unknown=True,
         )
+
+    def compile(self) -> None:
+        """Load and compile the page template now rather than on the first report."""
+        _ = self.exporter.template
 
     def render(self, nb: NotebookNode, ctx: ReportContext) -> str:
         resources = {

@@ -124,7 +124,7 @@ def test_executed_notebook_is_kept_with_parameters_and_outputs(
     assert namespace["complaint_number"] == case.number
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
-    assert all(c.outputs for c in code if c.id in {"header", "timeline", "d4"})
+    assert all(c.outputs for c in code if c.id in {"header", "d0_d3", "d4", "d5_d8"})
 
 
 # ---------------------------------------------------------------- HTML
