@@ -1,0 +1,250 @@
+"""How fast are 8D reports? Four ways to produce the same HTML reports of the same cases.
+
+    .venv/bin/python benchmarks/bench_reports.py [--n 50] [--naive 5] [--jobs 2]
+
+(a) naive    the loop a user would script: ``papermill`` CLI, then
+             ``jupyter nbconvert --to html`` per report (two processes and a kernel each);
+             measured on ``--naive`` cases and extrapolated to ``--n``
+(b) inproc   a competent in-process loop: ``papermill.execute_notebook`` (a fresh kernel
+             per report) + one reused nbconvert ``HTMLExporter``, same template
+(c) floor    the same content rendered without any kernel or notebook (context + SVG +
+             HTML in this process): the cost of the report itself
+(d) eightd   ``eightd report --all --jobs N`` end to end (a new process: CLI start-up,
+             workers, warm kernels, every report a real papermill execution)
+
+Plus: one HTML report from a warm worker (the latency a Voilà user waits for).
+The cases are ``demo_cases_large(n)`` in a fresh SQLite store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from eightd import services  # noqa: E402
+from eightd.demo import demo_cases_large  # noqa: E402
+from eightd.store import open_store  # noqa: E402
+
+TEMPLATE = ROOT / "templates" / "8d_report.ipynb"
+AS_OF = datetime(2026, 11, 23, 12, 0, tzinfo=timezone(timedelta(hours=8)))
+BIN = Path(sys.executable).parent
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def make_store(folder: Path, n: int) -> tuple[str, list[str]]:
+    url = f"sqlite:///{folder}/bench.db"
+    cases = demo_cases_large(n, seed=0)
+    store = open_store(url)
+    with store.uow() as uow:
+        services.import_cases(uow, cases, user="bench")
+    store.dispose()
+    return url, [c.number for c in cases]
+
+
+def params(number: str, url: str) -> dict[str, object]:
+    return {
+        "complaint_number": number,
+        "case_source": url,
+        "lang": "en",
+        "as_of": AS_OF.isoformat(),
+    }
+
+
+def bench_naive(numbers: list[str], url: str, out: Path) -> float:
+    started = time.perf_counter()
+    for number in numbers:
+        nb = out / f"{number}.ipynb"
+        args = [
+            str(BIN / "papermill"),
+            "--log-level",
+            "ERROR",
+            "--no-progress-bar",
+            str(TEMPLATE),
+            str(nb),
+        ]
+        for key, value in params(number, url).items():
+            args += ["-p", key, str(value)]
+        subprocess.run(args, check=True, env=_env(), capture_output=True)
+        subprocess.run(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)],
+            check=True,
+            env=_env(),
+            capture_output=True,
+        )
+    return time.perf_counter() - started
+
+
+def bench_inproc(numbers: list[str], url: str, out: Path) -> float:
+    import papermill
+    from nbconvert import HTMLExporter
+
+    os.environ.update(_env())  # the kernels papermill starts must find eightd
+    started = time.perf_counter()
+    exporter = HTMLExporter(exclude_input=True)
+    for number in numbers:
+        nb = papermill.execute_notebook(
+            str(TEMPLATE),
+            str(out / f"{number}.ipynb"),
+            parameters=params(number, url),
+            progress_bar=False,
+        )
+        body, _ = exporter.from_notebook_node(nb)
+        (out / f"{number}.html").write_text(body, encoding="utf-8")
+    return time.perf_counter() - started
+
+
+def bench_floor(numbers: list[str], url: str, out: Path) -> float:
+    from eightd.diagrams import fishbone, five_whys
+    from eightd.policy import assess, load_policy
+    from eightd.reports.context import build_context
+    from eightd.reports.render import page_html
+
+    started = time.perf_counter()
+    policy = load_policy()
+    store = open_store(url)
+    for number in numbers:
+        with store.uow() as uow:
+            stored = services.load_case(uow, number)
+        case = stored.case
+        ctx = build_context(case, assess(case, policy, now=AS_OF), lang="en", now=AS_OF)
+        figures = {"fishbone": fishbone(case, lang="en").svg()}
+        if any(c.whys for c in case.causes):
+            figures["five_whys"] = five_whys(case, lang="en").svg()
+        (out / f"{ctx.file_stem}.html").write_text(page_html(ctx, figures, AS_OF), "utf-8")
+    store.dispose()
+    return time.perf_counter() - started
+
+
+def bench_eightd(url: str, jobs: int, out: Path) -> float:
+    code = "import sys, eightd.cli; sys.exit(eightd.cli.main(sys.argv[1:]))"
+    args = [
+        sys.executable,
+        "-c",
+        code,
+        "--db",
+        url,
+        "--lang",
+        "en",
+        "report",
+        "--all",
+        "--jobs",
+        str(jobs),
+        "--out",
+        str(out),
+        "--as-of",
+        AS_OF.isoformat(),
+    ]
+    started = time.perf_counter()
+    subprocess.run(
+        args, check=True, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    return time.perf_counter() - started
+
+
+def bench_warm_single(numbers: list[str], url: str, out: Path) -> float:
+    from eightd.reports.generate import ReportWriter
+    from eightd.reports.request import make_request
+
+    with ReportWriter() as writer:
+        writer.warm_up()
+        times = []
+        for number in numbers[:6]:
+            request = make_request(number, case_source=url, out_dir=out, lang="en", as_of=AS_OF)
+            started = time.perf_counter()
+            writer.write(request)
+            times.append(time.perf_counter() - started)
+    return statistics.median(times[1:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=50, help="cases (default 50)")
+    parser.add_argument("--naive", type=int, default=5, help="cases for (a) (default 5)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of (c) and (d), median")
+    parser.add_argument("--skip", default="", help="comma-separated: a,b,c,d")
+    args = parser.parse_args()
+    skip = set(args.skip.split(","))
+
+    with tempfile.TemporaryDirectory(prefix="eightd-bench-") as tmp:
+        folder = Path(tmp)
+        url, numbers = make_store(folder, args.n)
+        n = len(numbers)
+        print(f"{n} cases (demo_cases_large), {os.cpu_count()} CPUs, {args.jobs} workers")
+        per_report: dict[str, float] = {}
+        note: dict[str, str] = {}
+
+        def run(
+            key: str, label: str, fn: object, *fargs: object, count: int = n, repeat: int = 1
+        ) -> None:
+            if key in skip:
+                return
+            runs = []
+            for i in range(repeat):
+                sub = folder / f"{key}{i}"
+                sub.mkdir()
+                runs.append(fn(*fargs, sub))  # type: ignore[operator]
+            seconds = statistics.median(runs)
+            if repeat > 1:
+                note[key] = f"  (median of {repeat}: " + ", ".join(f"{r:.2f}" for r in runs) + ")"
+            per_report[key] = seconds / count
+            if count != n:
+                note[key] = f"  (measured on {count}, extrapolated to {n})"
+            print(
+                f"({key}) {label:<44} {seconds:7.2f} s for {count:3d}  "
+                f"{per_report[key]:6.3f} s/report  {1 / per_report[key]:7.2f} reports/s"
+                f"{note.get(key, '')}",
+                flush=True,
+            )
+
+        k = min(args.naive, n)
+        run(
+            "c",
+            "floor: no kernel (context + SVG + HTML)",
+            bench_floor,
+            numbers,
+            url,
+            repeat=args.repeat,
+        )
+        run(
+            "d",
+            f"eightd report --all --jobs {args.jobs}",
+            bench_eightd,
+            url,
+            args.jobs,
+            repeat=args.repeat,
+        )
+        run("b", "in-process papermill + HTMLExporter", bench_inproc, numbers, url)
+        run("a", "naive: papermill CLI + jupyter nbconvert", bench_naive, numbers[:k], url, count=k)
+
+        warm = bench_warm_single(numbers, url, folder / "warm")
+        print(f"one HTML report from a warm worker: {warm:.3f} s (median of 5)")
+        print("\nratios of reports/s (d is eightd report --all):")
+        for key, what in (("a", "naive loop"), ("b", "in-process papermill loop")):
+            if key in per_report and "d" in per_report:
+                ratio = per_report[key] / per_report["d"]
+                print(f"  d / {key} = {ratio:6.1f}x  faster than the {what}")
+        if "c" in per_report and "d" in per_report:
+            print(
+                f"  c / d = {per_report['d'] / per_report['c']:6.1f}x  (the no-kernel floor is"
+                " this much faster than d)"
+            )
+
+
+if __name__ == "__main__":
+    main()
