@@ -24,7 +24,7 @@ __all__ = ["HtmlWriter"]
 _TEMPLATES = Path(__file__).with_name("nbconvert")
 
 
-class _ReportExporter(HTMLExporter):  # type: ignore[misc]
+class _ReportExporter(HTMLExporter):
     """HTMLExporter without its closing BeautifulSoup pass.
 
     That pass re-parses the whole page only to add alt texts to ``<img>`` tags and
@@ -33,7 +33,7 @@ class _ReportExporter(HTMLExporter):  # type: ignore[misc]
     than the rest of the export.
     """
 
-    def from_notebook_node(
+    def from_notebook_node(  # type: ignore[override]
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:
         lexer = nb.metadata.get("language_info", {}).get("name")
@@ -45,7 +45,7 @@ class _ReportExporter(HTMLExporter):  # type: ignore[misc]
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources
             ),
         )
-        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)  # type: ignore[no-any-return]
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
 class HtmlWriter:

@@ -117,7 +117,7 @@ def kernel_env() -> dict[str, str]:
     return env
 
 
-class _WarmClient(PapermillNotebookClient):  # type: ignore[misc]
+class _WarmClient(PapermillNotebookClient):
     """papermill's client on a kernel and a kernel client that outlive the run."""
 
     def __init__(self, nb_man: Any, km: AsyncKernelManager, kc: Any, **kw: Any) -> None:
@@ -125,11 +125,11 @@ class _WarmClient(PapermillNotebookClient):  # type: ignore[misc]
         self.kc = kc
 
 
-class WarmKernelEngine(NBClientEngine):  # type: ignore[misc]
+class WarmKernelEngine(NBClientEngine):
     """papermill engine ``eightd-warm``: executes on the ``km`` / ``kc`` passed in."""
 
     @classmethod
-    def execute_managed_notebook(  # type: ignore[override]
+    def execute_managed_notebook(
         cls,
         nb_man: Any,
         kernel_name: str,
