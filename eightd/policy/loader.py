@@ -50,10 +50,11 @@ from eightd.policy.model import (
     Policy,
     RolePolicy,
 )
+from eightd.resources import template_path
 
 __all__ = ["DEFAULT_POLICY_PATH", "GATE_ITEMS", "LINT_RULES", "load_policy", "parse_policy"]
 
-DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "templates" / "policy.toml"
+DEFAULT_POLICY_PATH = template_path("policy.toml")
 
 # Every gate item a policy may name, by stage (texts: ``gate.<stage>.<item>``).
 GATE_ITEMS: Mapping[Stage, tuple[str, ...]] = MappingProxyType(

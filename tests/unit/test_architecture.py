@@ -14,15 +14,17 @@ PACKAGE = Path(eightd.__file__).parent
 # room -> the rooms of eightd it may import (besides itself)
 ALLOWED: dict[str, set[str]] = {
     "i18n": set(),
+    "resources": set(),
     "errors": {"i18n"},
     "domain": {"errors", "i18n"},
     "settings": {"i18n"},
-    "policy": {"domain", "errors", "i18n"},
+    "policy": {"domain", "errors", "i18n", "resources"},
     "store": {"domain", "errors", "i18n"},
     "diagrams": {"domain", "errors", "i18n"},
     "demo": {"domain", "errors", "i18n", "policy"},
     "services": {"domain", "errors", "i18n", "store", "policy", "settings"},
     "reports": {
+        "resources",
         "domain",
         "errors",
         "i18n",
