@@ -110,18 +110,19 @@ def bench_inproc(numbers: list[str], url: str, out: Path) -> float:
 
 def bench_floor(numbers: list[str], url: str, out: Path) -> float:
     from eightd.diagrams import fishbone, five_whys
-    from eightd.policy import assess, load_policy
+    from eightd.policy import load_policy
     from eightd.reports.context import build_context
     from eightd.reports.render import page_html
+    from eightd.services.workflow import assess_case
 
     started = time.perf_counter()
     policy = load_policy()
     store = open_store(url)
     for number in numbers:
         with store.uow() as uow:
-            stored = services.load_case(uow, number)
+            stored, assessment = assess_case(uow, number, policy, now=AS_OF)
         case = stored.case
-        ctx = build_context(case, assess(case, policy, now=AS_OF), lang="en", now=AS_OF)
+        ctx = build_context(case, assessment, lang="en", now=AS_OF, version=stored.version)
         figures = {"fishbone": fishbone(case, lang="en").svg()}
         if any(c.whys for c in case.causes):
             figures["five_whys"] = five_whys(case, lang="en").svg()

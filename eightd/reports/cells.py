@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -26,15 +27,15 @@ from typing import TYPE_CHECKING, Any
 from eightd.diagrams import fishbone, five_whys
 from eightd.domain import Case, parse_export
 from eightd.errors import NotFoundError, ReportError
-from eightd.policy import Policy, assess, load_policy
+from eightd.policy import Assessment, CaseSummary, Policy, assess, load_policy
 from eightd.reports.context import REPORT_MIME, ReportContext, build_context
 from eightd.reports.render import figure_html, header_html, section_html, timeline_svg
-from eightd.services import load_case
+from eightd.services.workflow import assess_case
 
 if TYPE_CHECKING:
     from eightd.store import Store
 
-__all__ = ["REPORT_MIME", "ReportCells", "load_report_case", "prepare"]
+__all__ = ["REPORT_MIME", "ReportCells", "load_assessed_case", "prepare"]
 
 FISHBONE_PNG_DPI = 110
 
@@ -50,10 +51,23 @@ def _store(url: str) -> Store:
     return open_store(url)
 
 
+@dataclass(frozen=True)
+class _Export:
+    """An export file's cases, and their summaries for the same-kind escalation rule."""
+
+    cases: dict[str, Case]
+    summaries: tuple[CaseSummary, ...]
+
+
 @cache
-def _export(path: str, mtime_ns: int) -> dict[str, Case]:
+def _export(path: str, mtime_ns: int) -> _Export:
     with open(path, encoding="utf-8") as fh:
-        return {c.number: c for c in parse_export(json.load(fh))}
+        cases = {c.number: c for c in parse_export(json.load(fh))}
+    summaries = []
+    for case in cases.values():
+        with suppress(ValueError):  # a case without a receipt date has no summary
+            summaries.append(CaseSummary.of(case))
+    return _Export(cases, tuple(summaries))
 
 
 @cache
@@ -61,20 +75,25 @@ def _policy(path: str, mtime_ns: int) -> Policy:
     return load_policy(path or None)
 
 
-def load_report_case(number: str, source: str) -> tuple[Case, int | None]:
-    """The case and its stored version, from a store URL or an export file (``.json``)."""
+def load_assessed_case(
+    number: str, source: str, policy: Policy, now: datetime
+) -> tuple[Case, int | None, Assessment]:
+    """The case, its stored version and the policy's assessment of it at ``now``, from a
+    store URL or an export file (``.json``); other cases count for escalation."""
     if _is_export_file(source):
         file = Path(source).resolve()
-        cases = _export(str(file), file.stat().st_mtime_ns)
-        if number not in cases:
+        export = _export(str(file), file.stat().st_mtime_ns)
+        if number not in export.cases:
             raise ReportError("report.error.no_case", number=number, source=str(file))
-        return cases[number], None
-    with _store(source).uow() as uow:
+        case = export.cases[number]
+        return case, None, assess(case, policy, now=now, others=export.summaries)
+    store = _store(source)
+    with store.uow() as uow:
         try:
-            stored = load_case(uow, number)
-        except NotFoundError as exc:
-            raise ReportError("report.error.no_case", number=number, source=source) from exc
-    return stored.case, stored.version
+            stored, assessment = assess_case(uow, number, policy, now=now)
+        except NotFoundError as exc:  # the store's URL without its password
+            raise ReportError("report.error.no_case", number=number, source=store.url) from exc
+    return stored.case, stored.version, assessment
 
 
 def _display(bundle: dict[str, Any]) -> None:
@@ -127,8 +146,7 @@ def prepare(
     now = datetime.fromisoformat(as_of) if as_of else datetime.now(policy.tz)
     if now.tzinfo is None:
         now = now.replace(tzinfo=policy.tz)
-    case, version = load_report_case(complaint_number, case_source)
-    assessment = assess(case, policy, now=now)
+    case, version, assessment = load_assessed_case(complaint_number, case_source, policy, now)
     context = build_context(case, assessment, lang=lang, now=now, version=version)
     figures = {"fishbone": fishbone(case, lang=lang).svg()}
     if any(c.whys for c in case.causes):

@@ -247,17 +247,19 @@ class WarmKernel:
         finally:
             self.km, self.kc = None, None
 
+    async def _restart(self) -> None:
+        assert self.km is not None
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
+        await self.km.restart_kernel(now=True)
+        await self._connect()
+
     async def _ensure_alive(self) -> None:
         assert self.km is not None
         if not await self.km.is_alive():
             log.warning("report kernel died; restarting it")
-            self.kc.stop_channels()
-            await self.km.restart_kernel(now=True)
-            kc = self.km.client()
-            kc.start_channels()
-            await kc.wait_for_ready(timeout=self.startup_timeout)
-            kc.allow_stdin = False
-            self.kc = kc
+            await self._restart()
 
     async def _run_silently(self, code: str) -> None:
         """Run ``code`` outside any notebook (no outputs, no execution count)."""
@@ -310,9 +312,11 @@ class WarmKernel:
                 evalue=exc.evalue,
             ) from exc
         except CellTimeoutError as exc:
+            run_sync(self._restart)()  # the kernel is still busy with the stuck cell
             raise ReportError(
                 "report.error.timeout", path=str(output_path), seconds=self.cell_timeout
             ) from exc
         except DeadKernelError as exc:
+            run_sync(self._restart)()
             raise ReportError("report.error.kernel_died", path=str(output_path)) from exc
         return nb

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import re
 import subprocess
 import time
@@ -23,6 +24,7 @@ from eightd.demo import demo_cases
 from eightd.domain import Case, Contact, dumps_export
 from eightd.errors import ReportError
 from eightd.reports.generate import ReportWriter, generate_report_async
+from eightd.reports.notebook import WarmKernel
 from eightd.reports.request import ReportResult, make_request
 from eightd.store import open_store
 
@@ -215,10 +217,9 @@ def _word_boxes(pdf: Path) -> list[tuple[str, float, float, float, float]]:
     ]
 
 
+@pytest.mark.parametrize("report", ["zh"], indirect=True)
 def test_pdf_page_shows_chinese_glyphs(report: tuple[Case, ReportResult], tmp_path: Path) -> None:
     case, result = report
-    if not _has_cjk(case.title):
-        pytest.skip("the Chinese report shows the glyphs")
     dpi = 150
     subprocess.run(
         [
@@ -338,7 +339,9 @@ def test_cli_exits_non_zero_naming_the_failed_notebook(
 
 def test_async_api_does_not_block_the_event_loop(cases: list[Case], tmp_path: Path) -> None:
     case = _pick(cases, chinese=True)
-    export = tmp_path / "cases.json"  # an export file serves as the case source too
+    # an export file serves as the case source too; its non-ASCII path reaches the kernel
+    # through papermill's parameter injection
+    export = tmp_path / "导出 cases.json"
     export.write_text(dumps_export([case]), encoding="utf-8")
 
     async def scenario() -> tuple[ReportResult, int]:
@@ -354,3 +357,16 @@ def test_async_api_does_not_block_the_event_loop(cases: list[Case], tmp_path: Pa
     result, ticks = asyncio.run(scenario())
     assert result.files["html"].is_file()
     assert ticks > 20  # the loop kept running while the kernel started and ran
+
+
+def test_a_cell_running_too_long_is_stopped_and_the_kernel_restarted(tmp_path: Path) -> None:
+    parameters = nbformat.v4.new_code_cell("seconds = 0", metadata={"tags": ["parameters"]})
+    sleepy = nbformat.v4.new_notebook(
+        cells=[parameters, nbformat.v4.new_code_cell("import time\ntime.sleep(seconds)")],
+        metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}},
+    )
+    with WarmKernel(cell_timeout=2) as kernel:
+        with pytest.raises(ReportError, match="longer than 2 s"):
+            kernel.execute(copy.deepcopy(sleepy), {"seconds": 60}, tmp_path / "slow.ipynb")
+        nb = kernel.execute(copy.deepcopy(sleepy), {"seconds": 0}, tmp_path / "quick.ipynb")
+    assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3]
