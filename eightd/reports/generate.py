@@ -15,7 +15,9 @@ import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+import nbformat
 from nbformat import NotebookNode
 
 from eightd.domain import safe_file_part
@@ -65,6 +67,26 @@ def take_report_data(nb: NotebookNode, path: Path) -> tuple[ReportContext, bytes
     return ctx, png
 
 
+def _hide_password(notebook: Path, source: str) -> None:
+    """Keep a store password out of the executed notebook kept beside the report:
+    papermill records the parameters in the injected cell and in the metadata."""
+    try:
+        password = urlsplit(source).password
+    except ValueError:
+        return
+    if not password or not notebook.is_file():
+        return
+    shown = source.replace(f":{password}@", ":***@", 1)
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = cell.source.replace(repr(source), repr(shown)).replace(source, shown)
+    parameters = nb.metadata.get("papermill", {}).get("parameters", {})
+    if parameters.get("case_source") == source:
+        parameters["case_source"] = shown
+    nbformat.write(nb, notebook)
+
+
 class ReportWriter:
     """Produces reports one after another on one warm kernel (and one HTML exporter)."""
 
@@ -101,7 +123,10 @@ class ReportWriter:
         out_dir = Path(request.out_dir).resolve()
         out_dir.mkdir(parents=True, exist_ok=True)
         running = _inside(out_dir, safe_file_part(request.number) + ".ipynb")
-        nb = self.kernel.execute(load_template(request.template), request.parameters(), running)
+        try:
+            nb = self.kernel.execute(load_template(request.template), request.parameters(), running)
+        finally:
+            _hide_password(running, request.case_source)
         ctx, fishbone_png = take_report_data(nb, running)
         files = {"ipynb": _inside(out_dir, ctx.file_stem + ".ipynb")}
         os.replace(running, files["ipynb"])

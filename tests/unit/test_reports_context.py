@@ -175,3 +175,22 @@ def test_request_parameters_fill_the_template_parameters_cell() -> None:
         "policy_path": "",
         "with_png": True,
     }
+
+
+def test_store_password_is_kept_out_of_the_kept_notebook(tmp_path: Path) -> None:
+    import papermill
+
+    from eightd.reports.generate import _hide_password
+    from eightd.reports.notebook import load_template
+
+    url = "postgresql+psycopg://qe:s3cr3t@db.example/eightd"
+    request = make_request("202611-0007", case_source=url, out_dir=tmp_path)
+    path = tmp_path / "run.ipynb"
+    papermill.execute_notebook(
+        load_template(), str(path), parameters=request.parameters(), prepare_only=True
+    )
+    assert "s3cr3t" in path.read_text("utf-8")
+    _hide_password(path, url)
+    text = path.read_text("utf-8")
+    assert "s3cr3t" not in text
+    assert "postgresql+psycopg://qe:***@db.example/eightd" in text
