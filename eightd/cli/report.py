@@ -37,7 +37,9 @@ def register(sub: Any, lang: str) -> None:
         help=t("report.cli.format", lang),
     )
     # also accepted after the sub-command; the global --lang sets the same value
-    p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
+    p.add_argument(
+        "--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help=t("cli.opt.lang", lang)
+    )
     p.add_argument("--out", metavar="DIR", default=".", help=t("report.cli.out", lang))
     p.add_argument("--jobs", type=int, metavar="N", help=t("report.cli.jobs", lang))
     p.add_argument("--source", metavar="FILE.json", help=t("report.cli.source", lang))

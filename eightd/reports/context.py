@@ -257,7 +257,6 @@ def build_context(
                 "approval.block",
                 "d4.fishbone",
                 "d4.five_whys",
-                "d4.no_diagram",
                 "sheet.name",
             )
         },
@@ -381,7 +380,10 @@ def _d0(case: Case, a: Assessment, fmt: _Fmt) -> Section:
             fmt.table(
                 "report.d0",
                 ["lint_code", "lint_severity"],
-                [[f.text(fmt.lang), f.severity.value] for f in a.lint.findings],
+                [
+                    [f.text(fmt.lang), fmt.t(f"lint.severity.{f.severity.value}")]
+                    for f in a.lint.findings
+                ],
                 title=fmt.t("report.d0.lint"),
             )
         )

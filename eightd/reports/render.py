@@ -140,8 +140,8 @@ def inline_svg(svg: str) -> str:
     return _PROLOG.sub("", svg, count=1)
 
 
-def figure_html(title: str, svg: str, name: str, empty: str = "") -> str:
-    body = inline_svg(svg) if svg else f'<p class="empty">{_text(empty)}</p>'
+def figure_html(title: str, svg: str, name: str) -> str:
+    body = inline_svg(svg)
     return (
         f'<figure class="diagram" data-figure="{escape(name)}">{body}'
         f"<figcaption>{_text(title)}</figcaption></figure>"
