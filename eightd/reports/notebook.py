@@ -34,6 +34,7 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
 from eightd.errors import MissingDependencyError, ReportError
+from eightd.resources import template_path
 
 __all__ = ["KERNEL_NAME", "WarmKernel", "default_template", "load_template"]
 
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 
 ENGINE_NAME = "eightd-warm"
 KERNEL_NAME = "eightd-python"
-# the folder holding the eightd package (and, in a source tree, templates/)
+# the folder holding the eightd package: the kernel imports eightd from there
 _SOURCE_ROOT = Path(__file__).resolve().parents[2]
 # the namespace reset run before every report: a fresh user namespace and
 # execution counts from 1, while imported modules stay loaded (that is the warmth).
@@ -61,10 +62,8 @@ _eightd_reset(get_ipython())
 
 
 def default_template() -> Path:
-    """``templates/8d_report.ipynb`` of the source tree (EIGHTD_REPORT_TEMPLATE overrides)."""
-    if env := os.environ.get("EIGHTD_REPORT_TEMPLATE"):
-        return Path(env)
-    return _SOURCE_ROOT / "templates" / "8d_report.ipynb"
+    """``8d_report.ipynb`` from the template folders (see :mod:`eightd.resources`)."""
+    return template_path("8d_report.ipynb")
 
 
 def load_template(path: Path | None = None) -> NotebookNode:
