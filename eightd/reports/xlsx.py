@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import math
-import unicodedata
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -21,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from eightd.diagrams.labels import display_width
 from eightd.reports.context import Block, ReportContext, Row
 
 __all__ = ["write_xlsx"]
@@ -39,10 +39,6 @@ _BANNER_FILL = {
     "changed": PatternFill("solid", fgColor="FFF3E0"),
 }
 _FORMULA_START = ("=", "+", "-", "@")
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class _Form:
@@ -79,12 +75,14 @@ class _Form:
         if span > 1:
             ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
 
-    def fit(self, texts: list[tuple[str, int]], minimum: int = 1) -> None:
-        """Row height for the tallest of (text, columns spanned)."""
-        lines = minimum
+    def fit(self, texts: list[tuple[str, int]]) -> None:
+        """Close the row, as high as the tallest of (text, columns spanned) needs."""
+        lines = 1
         for text, span in texts:
             per_line = max(1, span * _COL_WIDTH - 1)
-            need = sum(max(1, math.ceil(_width(part) / per_line)) for part in text.split("\n"))
+            need = sum(
+                max(1, math.ceil(display_width(part) / per_line)) for part in text.split("\n")
+            )
             lines = max(lines, need)
         if lines > 1:
             self.ws.row_dimensions[self.row].height = 14 * lines
