@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from eightd.errors import EightDError
+from eightd.errors import EightDError, ReportError
 from eightd.i18n import t
 from eightd.reports.request import ReportRequest, ReportResult
 
@@ -35,19 +35,26 @@ if TYPE_CHECKING:
 
 _PRELOAD = ["eightd.reports._preload"]
 _writer: ReportWriter | None = None  # the worker process's own writer
+_startup_error: EightDError | None = None
 
 
 def _start_worker() -> None:
     from eightd.reports.generate import ReportWriter
 
-    global _writer
-    _writer = ReportWriter()
-    _writer.warm_up()
+    global _writer, _startup_error
+    writer = ReportWriter()
     # multiprocessing runs Finalize callbacks when a worker exits (atexit does not run there)
-    Finalize(_writer, _writer.close, exitpriority=10)
+    Finalize(writer, writer.close, exitpriority=10)
+    try:
+        writer.warm_up()
+    except EightDError as exc:  # e.g. no ipykernel: told with every report, not as a broken pool
+        _startup_error = exc
+    _writer = writer
 
 
 def _write_in_worker(request: ReportRequest) -> ReportResult:
+    if _startup_error is not None:
+        raise _startup_error
     assert _writer is not None, "worker not initialised"
     return _writer.write(request)
 
@@ -93,6 +100,12 @@ class ReportPool:
                     yield BatchItem(request.number, result=future.result())
                 except EightDError as exc:
                     yield BatchItem(request.number, error=exc)
+                except Exception as exc:  # one report's bug or a dead worker: keep going
+                    detail = f"{type(exc).__name__}: {exc}"
+                    failed = ReportError(
+                        "report.error.failed", number=request.number, detail=detail
+                    )
+                    yield BatchItem(request.number, error=failed)
                 finally:
                     bar.update(1)
         finally:

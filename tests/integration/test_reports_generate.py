@@ -23,6 +23,7 @@ from eightd.cli import main
 from eightd.demo import demo_cases
 from eightd.domain import Case, Contact, dumps_export
 from eightd.errors import ReportError
+from eightd.reports.batch import generate_reports
 from eightd.reports.generate import ReportWriter, generate_report_async
 from eightd.reports.notebook import WarmKernel
 from eightd.reports.request import ReportResult, make_request
@@ -219,7 +220,7 @@ def _word_boxes(pdf: Path) -> list[tuple[str, float, float, float, float]]:
 
 @pytest.mark.parametrize("report", ["zh"], indirect=True)
 def test_pdf_page_shows_chinese_glyphs(report: tuple[Case, ReportResult], tmp_path: Path) -> None:
-    case, result = report
+    _, result = report
     dpi = 150
     subprocess.run(
         [
@@ -370,3 +371,18 @@ def test_a_cell_running_too_long_is_stopped_and_the_kernel_restarted(tmp_path: P
             kernel.execute(copy.deepcopy(sleepy), {"seconds": 60}, tmp_path / "slow.ipynb")
         nb = kernel.execute(copy.deepcopy(sleepy), {"seconds": 0}, tmp_path / "quick.ipynb")
     assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3]
+
+
+def test_a_failed_report_in_a_batch_does_not_stop_the_others(
+    cases: list[Case], store_url: str, tmp_path: Path
+) -> None:
+    good = _pick(cases, chinese=False).number
+    requests = [
+        make_request(number, case_source=store_url, out_dir=tmp_path, as_of=NOW)
+        for number in (good, "209912-0002")
+    ]
+    items = {item.number: item for item in generate_reports(requests, jobs=1)}
+    assert items[good].ok and items[good].result is not None
+    failed = items["209912-0002"]
+    assert isinstance(failed.error, ReportError)
+    assert failed.error.params["path"] == str(tmp_path / "209912-0002.ipynb")
