@@ -30,7 +30,7 @@ from eightd.domain.fields import decode
 from eightd.errors import ValidationError
 from eightd.i18n import t
 
-__all__ = ["read_json_file", "register"]
+__all__ = ["add_filters", "filters_of", "read_json_file", "register"]
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
@@ -61,7 +61,7 @@ def register(sub: Any, lang: str) -> None:
     p.add_argument("file", help=t("cli.new.file", lang))
 
     p = add("list", cmd_list)
-    _add_filters(p, lang)
+    add_filters(p, lang)
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
     p = add("show", cmd_show)
@@ -81,7 +81,7 @@ def register(sub: Any, lang: str) -> None:
     p = add("export", cmd_export)
     p.add_argument("--format", choices=["json"], default="json")
     p.add_argument("-o", "--output", metavar="FILE", help=t("cli.export.output", lang))
-    _add_filters(p, lang)
+    add_filters(p, lang)
 
     add("schema", cmd_schema)
 
@@ -103,7 +103,7 @@ def register(sub: Any, lang: str) -> None:
     )
 
 
-def _add_filters(p: argparse.ArgumentParser, lang: str) -> None:
+def add_filters(p: argparse.ArgumentParser, lang: str) -> None:
     p.add_argument("--status", choices=[s.value for s in CaseStatus])
     p.add_argument("--stage", choices=[s.value for s in Stage])
     p.add_argument("--severity", choices=[s.value for s in Severity])
@@ -111,7 +111,7 @@ def _add_filters(p: argparse.ArgumentParser, lang: str) -> None:
     p.add_argument("--product", help=t("cli.filter.product", lang))
 
 
-def _filters(args: argparse.Namespace) -> dict[str, Any]:
+def filters_of(args: argparse.Namespace) -> dict[str, Any]:
     keys = ("status", "stage", "severity", "customer", "product")
     return {k: getattr(args, k) for k in keys if getattr(args, k, None)}
 
@@ -207,7 +207,7 @@ def cmd_new(app: App, args: argparse.Namespace) -> int:
 
 def cmd_list(app: App, args: argparse.Namespace) -> int:
     with app.store.uow() as uow:
-        rows = services.list_cases(uow, **_filters(args))
+        rows = services.list_cases(uow, **filters_of(args))
     if args.format == "json":
         app.out.json([_summary_dict(r) for r in rows])
         return 0
@@ -330,7 +330,7 @@ def cmd_import(app: App, args: argparse.Namespace) -> int:
 
 def cmd_export(app: App, args: argparse.Namespace) -> int:
     with app.store.uow() as uow:
-        cases: list[Case] = services.export_cases(uow, **_filters(args))
+        cases: list[Case] = services.export_cases(uow, **filters_of(args))
     text = dumps_export(cases)
     if not args.output or args.output == "-":
         app.out.stream.write(text)

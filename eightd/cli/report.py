@@ -15,7 +15,7 @@ from typing import Any
 
 from eightd import services
 from eightd.cli.app import App
-from eightd.cli.cases import _add_filters, _filters
+from eightd.cli.cases import add_filters, filters_of
 from eightd.domain import parse_export
 from eightd.i18n import t
 from eightd.reports.request import FORMATS, ReportRequest, make_request
@@ -49,7 +49,7 @@ def register(sub: Any, lang: str) -> None:
         metavar="YYYY-MM-DDTHH:MM+08:00",
         help=t("report.cli.as_of", lang),
     )
-    _add_filters(p, lang)
+    add_filters(p, lang)
 
 
 def _numbers(app: App, args: argparse.Namespace) -> list[str]:
@@ -57,7 +57,7 @@ def _numbers(app: App, args: argparse.Namespace) -> list[str]:
         with open(args.source, encoding="utf-8") as fh:
             return sorted(c.number for c in parse_export(json.load(fh)))
     with app.store.uow() as uow:
-        return [row.number for row in services.list_cases(uow, **_filters(args))]
+        return [row.number for row in services.list_cases(uow, **filters_of(args))]
 
 
 def cmd_report(app: App, args: argparse.Namespace) -> int:
