@@ -58,6 +58,10 @@ def register(sub: Any, lang: str) -> None:
     p.add_argument("validity", choices=[v.value for v in Validity])
     p.add_argument("--note", default="", help=t("cli.validity.note", lang))
 
+    p = add("set", cmd_set)
+    p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE", help=t("cli.set.assign", lang))
+    p.add_argument("--expected-version", type=int, metavar="N")
+
     p = add("contact", cmd_contact)
     p.add_argument("--summary", required=True, help=t("cli.contact.summary", lang))
     p.add_argument("--channel", choices=[c.value for c in Channel], default="phone")
@@ -141,6 +145,29 @@ def cmd_validity(app: App, args: argparse.Namespace) -> int:
     with app.store.uow() as uow:
         stored = services.set_validity(
             uow, args.number, Validity(args.validity), args.note, user=app.settings.user
+        )
+    app.out.line(app.t("cli.saved", number=args.number, version=stored.version))
+    return 0
+
+
+def cmd_set(app: App, args: argparse.Namespace) -> int:
+    values: dict[str, object] = {}
+    for assignment in args.assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep:
+            raise ValidationError(assignment, "error.reason.not_assignment")
+        name = name.strip()
+        if name == "read_across":  # a list: one entry per ';'
+            values[name] = [v.strip() for v in value.split(";") if v.strip()]
+        else:
+            values[name] = value if value != "" else None
+    with app.store.uow() as uow:
+        stored = services.set_fields(
+            uow,
+            args.number,
+            values,
+            user=app.settings.user,
+            expected_version=args.expected_version,
         )
     app.out.line(app.t("cli.saved", number=args.number, version=stored.version))
     return 0

@@ -31,7 +31,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 
 from eightd.errors import ValidationError
 
-__all__ = ["decode", "encode", "f", "json_schema", "validate"]
+__all__ = ["decode", "decode_value", "encode", "f", "json_schema", "validate"]
 
 T = TypeVar("T")
 
@@ -206,14 +206,15 @@ def _decode_dataclass(cls: type[T], data: Any, path: str) -> T:
         if key not in names:
             raise ValidationError(_join(path, str(key)), "error.reason.unknown_field")
     kwargs = {
-        name: _decode_value(data[name], hints[name], _join(path, name))
+        name: decode_value(data[name], hints[name], _join(path, name))
         for name in names
         if name in data
     }
     return cls(**kwargs)
 
 
-def _decode_value(value: Any, tp: Any, path: str) -> Any:
+def decode_value(value: Any, tp: Any, path: str) -> Any:
+    """One value of type ``tp`` from JSON data (constraints are checked by validate())."""
     inner, _optional = _unwrap_optional(tp)
     if value is None:
         return None  # validate() decides whether None is allowed
@@ -221,7 +222,7 @@ def _decode_value(value: Any, tp: Any, path: str) -> Any:
         if not isinstance(value, list):
             raise ValidationError(path, "error.reason.not_list")
         (item_tp,) = get_args(inner)
-        return [_decode_value(v, item_tp, f"{path}[{i}]") for i, v in enumerate(value)]
+        return [decode_value(v, item_tp, f"{path}[{i}]") for i, v in enumerate(value)]
     if dataclasses.is_dataclass(inner):
         return _decode_dataclass(inner, value, path)  # type: ignore[arg-type]
     if isinstance(inner, type) and issubclass(inner, Enum):

@@ -17,6 +17,7 @@ from eightd.services.stages import (
     log_contact,
     put_item,
     remove_item,
+    set_fields,
     set_team,
     set_validity,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "reopen_case",
     "replace_case",
     "resume_clock",
+    "set_fields",
     "set_team",
     "set_user_roles",
     "set_validity",

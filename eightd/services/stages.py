@@ -11,6 +11,7 @@ it exists.
 from __future__ import annotations
 
 import copy
+import typing
 from datetime import datetime
 from typing import Literal
 
@@ -26,17 +27,20 @@ from eightd.domain import (
     Validity,
     Verification,
 )
+from eightd.domain.fields import decode_value
 from eightd.errors import ValidationError
 from eightd.services.cases import UnitOfWork, update_case
 from eightd.store import StoredCase
 
 __all__ = [
     "ITEM_PREFIXES",
+    "SIMPLE_FIELDS",
     "add_standardization",
     "describe_problem",
     "log_contact",
     "put_item",
     "remove_item",
+    "set_fields",
     "set_team",
     "set_validity",
 ]
@@ -256,3 +260,48 @@ def log_contact(
         case.contacts.append(entry)
 
     return update_case(uow, number, change, user=user, action="log_contact", now=now)
+
+
+# Case fields that hold one plain value and are edited directly (not through a stage service).
+SIMPLE_FIELDS: tuple[str, ...] = (
+    "title",
+    "emergency_actions",  # D0 emergency response before the team is formed
+    "clean_point",  # D3 how shipments after containment are marked
+    "no_escape_reason",  # D4 why detection was impossible
+    "containment_removed_on",  # D6 containment removed on
+    "no_standardization_reason",  # D7 why no document changes
+    "read_across",  # D7 similar products / processes checked (list)
+)
+
+
+def set_fields(
+    uow: UnitOfWork,
+    number: str,
+    values: dict[str, object],
+    *,
+    user: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> StoredCase:
+    """Set simple case fields from JSON-like values (dates as ``YYYY-MM-DD``)."""
+    for name in values:
+        if name not in SIMPLE_FIELDS:
+            raise ValidationError(
+                name, "error.reason.not_in_choices", value=name, choices=", ".join(SIMPLE_FIELDS)
+            )
+    hints = typing.get_type_hints(Case)
+    decoded = {name: decode_value(value, hints[name], name) for name, value in values.items()}
+
+    def change(case: Case) -> None:
+        for name, value in decoded.items():
+            setattr(case, name, value)
+
+    return update_case(
+        uow,
+        number,
+        change,
+        user=user,
+        action="set_fields",
+        expected_version=expected_version,
+        now=now,
+    )

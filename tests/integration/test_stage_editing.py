@@ -178,3 +178,21 @@ def test_cli_put_and_contact(
         ["contact", "202611-0001", "--summary", "called", "--next-reply", "2026-11-25T10:00+08:00"]
     )
     assert code == 0
+
+
+def test_simple_fields_are_set_typed_and_unknown_ones_refused(store: Store, number: str) -> None:
+    with store.uow() as uow:
+        stored = services.set_fields(
+            uow,
+            number,
+            {"containment_removed_on": "2026-11-21", "read_across": ["PCB-7732 same profile"]},
+            user="li",
+        )
+    assert stored.case.containment_removed_on.isoformat() == "2026-11-21"  # type: ignore[union-attr]
+    assert stored.case.read_across == ["PCB-7732 same profile"]
+    with pytest.raises(ValidationError) as err, store.uow() as uow:
+        services.set_fields(uow, number, {"status": "closed"}, user="li")
+    assert err.value.field == "status"
+    with pytest.raises(ValidationError) as err, store.uow() as uow:
+        services.set_fields(uow, number, {"containment_removed_on": "21.11.2026"}, user="li")
+    assert err.value.field == "containment_removed_on"
