@@ -107,7 +107,7 @@ def list_cases(uow: UnitOfWork, **filters: Any) -> list[CaseSummary]:
 def update_case(
     uow: UnitOfWork,
     number: str,
-    change: Callable[[Case], object],
+    change: Callable[[Case], Case | None],
     *,
     user: str,
     action: str,
@@ -116,14 +116,15 @@ def update_case(
 ) -> StoredCase:
     """Apply ``change`` to a copy of the case and save it.
 
-    ``expected_version`` is the version the user's edit was based on (a form
-    loaded earlier); when omitted, the version read here is used, which still
-    protects against a writer racing between this read and the write.
+    ``change`` edits the copy in place, or returns a whole new case to save
+    instead. ``expected_version`` is the version the user's edit was based on
+    (a form loaded earlier); when omitted, the version read here is used, which
+    still protects against a writer racing between this read and the write.
     """
     stored = load_case(uow, number)
     version = stored.version if expected_version is None else expected_version
     case = copy.deepcopy(stored.case)
-    change(case)
+    case = change(case) or case
     if case.number != stored.case.number:
         raise ValidationError("number", "error.reason.number_is_fixed")
     saved: StoredCase = uow.cases.save(
@@ -143,13 +144,10 @@ def replace_case(
 ) -> StoredCase:
     """Save an edited whole case (``eightd update FILE.json``), version-checked."""
 
-    def take_edit(current: Case) -> None:
-        current.__dict__.update(copy.deepcopy(case).__dict__)
-
     return update_case(
         uow,
         case.number,
-        take_edit,
+        lambda _current: copy.deepcopy(case),
         user=user,
         action="edit_case",
         expected_version=expected_version,
