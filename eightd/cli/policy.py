@@ -10,6 +10,7 @@ from typing import Any
 
 from eightd.cli.app import App
 from eightd.domain import (
+    AbnormalGround,
     Callback,
     CallbackOutcome,
     ClosureKind,
@@ -24,7 +25,6 @@ from eightd.errors import ValidationError
 from eightd.i18n import label, t
 from eightd.policy import (
     CALLBACK,
-    AbnormalGround,
     Assessment,
     Clock,
     LintSeverity,

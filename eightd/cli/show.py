@@ -114,7 +114,9 @@ def print_case(app: App, stored: StoredCase, assessment_lines: list[str] | None 
     )
     d8 = [f"{a.signer} ({a.role}) {a.meaning} {f(a.signed_at)}" for a in case.approvals]
     if case.closure:
-        d8.append(f"{f(case.closure.kind)} {f(case.closure.closed_at)} {case.closure.reason}")
+        c = case.closure
+        ground = f" ({f(c.ground)})" if c.ground else ""
+        d8.append(f"{f(c.kind)}{ground} {f(c.closed_at)} {c.reason}")
     _section(app, "D8", d8)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from eightd.domain import CallbackOutcome as Outcome
 from eightd.domain import (
+    AbnormalGround,
     Case,
     CaseStatus,
     Channel,
@@ -28,6 +28,7 @@ from eightd.domain import (
     TeamRole,
     Validity,
 )
+from eightd.domain import CallbackOutcome as Outcome
 from eightd.domain import ContainmentLocation as Loc
 from eightd.domain import ContainmentMeasure as Do
 from eightd.domain import IsIsNotDimension as Dim
@@ -655,6 +656,7 @@ def pouch_seal_leak_unreachable(clock: Clock) -> Case:
         ],
         closure=Closure(
             kind=ClosureKind.ABNORMAL,
+            ground=AbnormalGround.UNREACHABLE,
             closed_at=at(27.0),
             closed_by=qe,
             reason="一个月内 3 次回访均未联系上客户（seed 001 异常关闭条件）",

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from eightd.domain import CallbackOutcome as Outcome
 from eightd.domain import (
+    AbnormalGround,
     Case,
     CaseStatus,
     Channel,
@@ -32,6 +32,7 @@ from eightd.domain import (
     TeamRole,
     Validity,
 )
+from eightd.domain import CallbackOutcome as Outcome
 from eightd.domain import ContainmentLocation as Loc
 from eightd.domain import ContainmentMeasure as Do
 from eightd.domain import IsIsNotDimension as Dim
@@ -1443,6 +1444,7 @@ def wrong_lens_index_contract_conflict(clock: Clock) -> Case:
         callbacks=[callback(at(14.5), "黄建华", Outcome.NOT_SATISFIED, "顾客坚持三倍赔偿")],
         closure=Closure(
             kind=ClosureKind.ABNORMAL,
+            ground=AbnormalGround.CONTRACT_CONFLICT,
             closed_at=at(20.0),
             closed_by=QE,
             reason=(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "AbnormalGround",
     "ActionStatus",
     "BoneCategory",
     "CallbackOutcome",
@@ -219,6 +220,13 @@ class ClosureKind(StrEnum):
     NORMAL = "normal"  # customer called back and agrees
     ABNORMAL = "abnormal"  # contract conflict / company decision / unreachable
     NO_8D = "no_8d"  # not founded, not ours, or a customer request
+
+
+class AbnormalGround(StrEnum):
+    """Why a case is closed abnormally (seed 001 非正常关闭)."""
+
+    CONTRACT_CONFLICT = "contract_conflict"  # the demand conflicts with the contract / decision
+    UNREACHABLE = "unreachable"  # no answer on N call-backs within the window
 
 
 class CallbackOutcome(StrEnum):

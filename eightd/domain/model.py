@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from eightd.domain.enums import (
+    AbnormalGround,
     ActionStatus,
     BoneCategory,
     CallbackOutcome,
@@ -387,6 +388,7 @@ class Closure:
     closed_at: datetime | None = f(None, required=True)
     closed_by: str = f("", max_length=NAME)
     reason: str = f("", description="Required for abnormal closure and closure without 8D")
+    ground: AbnormalGround | None = f(None, description="Why an abnormal closure (seed 001)")
     customer_accepted: bool | None = f(None)
     lessons_learned: str = f("")
     team_recognition: str = f("")
@@ -394,6 +396,12 @@ class Closure:
     def check(self, path: str) -> None:
         if self.kind is not ClosureKind.NORMAL and not self.reason.strip():
             raise ValidationError(_join(path, "reason"), "error.reason.closure_reason")
+        if self.kind is ClosureKind.ABNORMAL and self.ground is None:
+            raise ValidationError(_join(path, "ground"), "error.reason.abnormal_needs_ground")
+        if self.kind is not ClosureKind.ABNORMAL and self.ground is not None:
+            raise ValidationError(
+                _join(path, "ground"), "error.reason.ground_without_abnormal", value=self.ground
+            )
 
 
 @dataclass

@@ -9,10 +9,10 @@ entry points are :func:`load_policy` and :func:`assess`::
     result = assess(case, policy, now=now, others=summaries)
 """
 
+from eightd.domain.enums import AbnormalGround  # stored in Closure.ground; kept importable here
 from eightd.policy.assess import Assessment, assess
 from eightd.policy.calendar import WorkingCalendar
 from eightd.policy.closure import (
-    AbnormalGround,
     closure_problems,
     reopen_problems,
     unanswered_callbacks,

@@ -8,22 +8,16 @@ Each function returns the message codes of what keeps the case from being closed
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 
-from eightd.domain.enums import CallbackOutcome, ClosureKind, Stage, Validity
+from eightd.domain.enums import AbnormalGround, CallbackOutcome, ClosureKind, Stage, Validity
 from eightd.domain.model import Case
 from eightd.policy.gates import check_gate
 from eightd.policy.model import Policy
 from eightd.policy.signature import SignatureState, signature_state
 
+# AbnormalGround lives in the domain (it is stored in Closure.ground); re-exported here
+# so ``from eightd.policy import AbnormalGround`` keeps working.
 __all__ = ["AbnormalGround", "closure_problems", "reopen_problems", "unanswered_callbacks"]
-
-
-class AbnormalGround(StrEnum):
-    """Why a case is closed abnormally (seed 001 非正常关闭)."""
-
-    CONTRACT_CONFLICT = "contract_conflict"  # the demand conflicts with the contract / decision
-    UNREACHABLE = "unreachable"  # no answer on N call-backs within the window
 
 
 def unanswered_callbacks(case: Case, policy: Policy) -> int:

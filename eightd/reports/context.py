@@ -617,6 +617,7 @@ def _d8(case: Case, fmt: _Fmt) -> Section:
                     ("closed_at", closure.closed_at),
                     ("closed_by", closure.closed_by),
                     ("customer_accepted", fmt.tri(closure.customer_accepted)),
+                    ("ground", closure.ground),
                     ("reason", closure.reason),
                     ("recognition", closure.team_recognition),
                 ],

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from eightd.domain import (
+    AbnormalGround,
     Approval,
     Callback,
     Case,
@@ -34,7 +35,6 @@ from eightd.domain import (
 )
 from eightd.errors import PermissionDeniedError, StageGateError, ValidationError
 from eightd.policy import (
-    AbnormalGround,
     Assessment,
     CaseSummary,
     Clock,
@@ -346,14 +346,12 @@ def close_case(
         missing = closure_problems(case, kind, policy, reason=reason, ground=ground)
         if missing:
             raise StageGateError(number=case.number, stage=case.stage.value, missing=missing)
-        text = reason.strip()
-        if kind is ClosureKind.ABNORMAL and ground is not None:
-            text = f"[{ground.value}] {text}"
         closure = Closure(
             kind=kind,
             closed_at=at,
             closed_by=user,
-            reason=text,
+            reason=reason.strip(),
+            ground=ground,  # Closure.check refuses a ground on a normal closure
             customer_accepted=True if kind is ClosureKind.NORMAL else None,
             lessons_learned=lessons_learned.strip(),
         )

@@ -213,8 +213,11 @@ def test_closed_8d_reopens_at_root_cause_analysis(store: Store, number: str) -> 
         for day in (1, 8, 15):
             workflow.record_callback(uow, number, Callback(at(day), "cs"), user=QE)
         ground = AbnormalGround.UNREACHABLE
-        workflow.close_case(uow, number, POLICY, ClosureKind.ABNORMAL, user=QE, ground=ground,
-                            reason="no answer", now=at(16))  # fmt: skip
+        stored = workflow.close_case(uow, number, POLICY, ClosureKind.ABNORMAL, user=QE,
+                                     ground=ground, reason="no answer", now=at(16))  # fmt: skip
+        closure = stored.case.closure
+        assert closure is not None
+        assert (closure.ground, closure.reason) == (ground, "no answer")  # no "[ground]" prefix
         stored = workflow.reopen_case(uow, number, reason="customer not satisfied", user=QE)
     assert stored.case.stage is Stage.D4
     assert stored.case.closure is None

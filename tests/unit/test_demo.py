@@ -12,6 +12,7 @@ import pytest
 from eightd.demo import DEMO_INDUSTRIES, demo_cases, demo_cases_large, industry_of
 from eightd.demo._parts import CST, add_working_days
 from eightd.domain import (
+    AbnormalGround,
     BoneCategory,
     Case,
     CaseStatus,
@@ -153,6 +154,14 @@ def test_one_abnormal_closure_follows_three_unanswered_call_backs_within_a_month
     assert unreachable
     calls = [cb.at for cb in unreachable[0].callbacks]
     assert max(calls) - min(calls) <= timedelta(days=31)
+
+
+def test_abnormal_closures_carry_their_ground_and_a_plain_reason(cases):
+    abnormal = [c for c in cases if c.closure and c.closure.kind is ClosureKind.ABNORMAL]
+    grounds = {c.closure.ground for c in abnormal if c.closure}
+    assert grounds == {AbnormalGround.CONTRACT_CONFLICT, AbnormalGround.UNREACHABLE}
+    for case in abnormal:
+        assert case.closure and not case.closure.reason.startswith("[")
 
 
 def test_closures_without_8d_explain_the_validity_decision(cases):

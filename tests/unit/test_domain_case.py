@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from eightd.domain import (
+    AbnormalGround,
     ActionStatus,
     Case,
     CaseStatus,
@@ -179,6 +180,35 @@ def test_abnormal_closure_or_closure_without_8d_needs_a_reason(kind):
     case.status = CaseStatus.CLOSED
     case.closure = Closure(kind=kind, closed_at=RECEIVED + timedelta(days=30))
     assert rejected(case).field == "closure.reason"
+
+
+def test_abnormal_closure_needs_its_ground():
+    case = make_case()
+    case.status = CaseStatus.CLOSED
+    case.closure = Closure(
+        kind=ClosureKind.ABNORMAL, closed_at=RECEIVED + timedelta(days=30), reason="no answer"
+    )
+    err = rejected(case)
+    assert (err.field, err.reason_code) == ("closure.ground", "error.reason.abnormal_needs_ground")
+    case.closure.ground = AbnormalGround.UNREACHABLE
+    validate_case(case)
+
+
+@pytest.mark.parametrize("kind", [ClosureKind.NORMAL, ClosureKind.NO_8D])
+def test_a_ground_belongs_only_to_an_abnormal_closure(kind):
+    case = make_case()
+    case.status = CaseStatus.CLOSED
+    case.closure = Closure(
+        kind=kind,
+        closed_at=RECEIVED + timedelta(days=30),
+        reason="done",
+        ground=AbnormalGround.CONTRACT_CONFLICT,
+    )
+    err = rejected(case)
+    assert (err.field, err.reason_code) == (
+        "closure.ground",
+        "error.reason.ground_without_abnormal",
+    )
 
 
 def test_normal_closure_needs_no_reason():

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from eightd.demo import demo_cases
-from eightd.domain import Case, TeamMember, TeamRole
+from eightd.domain import AbnormalGround, Case, TeamMember, TeamRole
 from eightd.errors import ReportError
 from eightd.policy import assess, load_policy
 from eightd.reports.context import ReportContext, build_context
@@ -62,6 +62,18 @@ def test_header_names_case_customer_product_grade_and_team(cases: list[Case]) ->
     assert header["Grade"] == case.grading.severity.value  # type: ignore[union-attr]
     assert header["Revision"] == "3"
     assert case.team[0].name in header["Team"]
+
+
+def test_abnormal_closure_shows_its_ground_in_the_d8_block(cases: list[Case]) -> None:
+    case = next(c for c in cases if c.closure and c.closure.ground is AbnormalGround.UNREACHABLE)
+    for lang, label_, ground in (
+        ("en", "Ground", "customer unreachable on repeated call-backs"),
+        ("zh", "异常结案依据", "多次回访均未联系上客户"),
+    ):
+        d8 = _context(case, lang).section("D8")
+        rows = {r.label: r.value for b in d8.blocks for r in b.rows}
+        assert rows[label_] == ground
+        assert not rows[label_].startswith("[")
 
 
 def test_context_round_trips_through_json(cases: list[Case]) -> None:
