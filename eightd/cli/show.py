@@ -49,6 +49,7 @@ def print_case(app: App, stored: StoredCase, assessment_lines: list[str] | None 
         ("rate", f"{i.defect_rate:.3g} %" if i.defect_rate is not None else "-"),
         ("found_at", f"{f(i.found_at)} {i.found_at_detail}".strip()),
         ("demand", f(i.customer_demand)),
+        ("topic", f(i.topic)),
         ("validity", f(case.validity)),
     ]
     _pairs(app, rows)

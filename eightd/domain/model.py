@@ -69,6 +69,9 @@ __all__ = [
 ]
 
 _ID = re.compile(r"^[A-Z]{1,3}\d{1,4}$")
+# A company topic key (``Intake.topic``, e.g. "refund_review"): the policy maps it to a
+# closure limit (seed 001 常见投诉关闭时限), so one spelling per topic.
+TOPIC_KEY = re.compile(r"^[a-z][a-z0-9_]{0,79}$")
 NAME = 200
 SHORT = 80
 
@@ -109,6 +112,9 @@ class Intake:
     contact_details: str = f("", max_length=NAME)
     customer_demand: str = f("", description="What the customer asks for (投诉要求)")
     category: ComplaintCategory = f(ComplaintCategory.PRODUCT_QUALITY)
+    topic: str = f(
+        "", max_length=80, description="Company topic key for closure limits, e.g. 'refund_review'"
+    )
     # product and lots
     product_name: str = f("", max_length=NAME)
     product_revision: str = f("", max_length=SHORT)
@@ -152,6 +158,9 @@ class Intake:
             raise ValidationError(
                 p("ship_date"), "error.reason.ship_after_complaint", value=shipped
             )
+        # any key the policy may not know yet (policies change), but one spelling per topic
+        if self.topic and not TOPIC_KEY.match(self.topic):
+            raise ValidationError(p("topic"), "error.reason.bad_topic", value=self.topic)
         if self.return_sample and not self.return_route.strip():
             raise ValidationError(p("return_route"), "error.reason.return_route_needed")
         if self.sample_label and not self.has_sample:

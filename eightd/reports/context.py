@@ -320,6 +320,7 @@ def _header(case: Case, a: Assessment, fmt: _Fmt, version: int | None) -> list[R
         ("defect_rate", fmt.percent(intake.defect_rate)),
         ("found_at", " — ".join(p for p in (fmt(intake.found_at), intake.found_at_detail) if p)),
         ("category", intake.category),
+        ("topic", intake.topic),
         ("defect_kinds", intake.defect_kinds),
         ("grade", a.grade.severity),
         ("priority", a.grade.priority),

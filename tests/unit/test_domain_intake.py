@@ -147,6 +147,25 @@ def test_sample_label_without_sample_is_rejected():
     assert rejected(make_case(sample_label="202503-0007")).field == "intake.sample_label"
 
 
+@pytest.mark.parametrize("topic", ["", "refund_progress", "parking_fee", "a", "x" * 80])
+def test_topic_is_empty_or_a_topic_key_even_one_the_policy_does_not_know(topic):
+    validate_case(make_case(topic=topic))
+
+
+@pytest.mark.parametrize(
+    "topic",
+    ["Refund_progress", "refund progress", "refund-progress", "1st_refund", "_x", "退款进度"],
+)
+def test_topic_that_is_not_a_topic_key_is_rejected(topic):
+    err = rejected(make_case(topic=topic))
+    assert (err.field, err.reason_code) == ("intake.topic", "error.reason.bad_topic")
+    assert topic in str(err)
+
+
+def test_overlong_topic_is_rejected():
+    assert rejected(make_case(topic="x" * 81)).field == "intake.topic"
+
+
 def test_blank_lot_number_is_rejected_naming_the_list():
     err = rejected(make_case(lot_numbers=["2414A", " "]))
     assert (err.field, err.reason_code) == ("intake.lot_numbers", "error.reason.bad_list_entry")

@@ -64,6 +64,15 @@ def test_header_names_case_customer_product_grade_and_team(cases: list[Case]) ->
     assert case.team[0].name in header["Team"]
 
 
+def test_header_shows_the_complaint_topic_in_both_languages(cases: list[Case]) -> None:
+    case = copy.deepcopy(_approved(cases, chinese=False))
+    case.intake.topic = "refund_progress"
+    assert {r.label: r.value for r in _context(case, "en").header}["Complaint topic"] == (
+        "refund_progress"
+    )
+    assert {r.label: r.value for r in _context(case, "zh").header}["投诉主题"] == "refund_progress"
+
+
 def test_abnormal_closure_shows_its_ground_in_the_d8_block(cases: list[Case]) -> None:
     case = next(c for c in cases if c.closure and c.closure.ground is AbnormalGround.UNREACHABLE)
     for lang, label_, ground in (
