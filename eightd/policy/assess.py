@@ -42,7 +42,8 @@ class Assessment:
 
     @property
     def warnings(self) -> tuple[Notice, ...]:
-        """Calendar warnings (a deadline computed in a year no calendar declares)."""
+        """Calendar warnings (a deadline computed in a year no calendar declares) and
+        notices about the policy itself (an intake topic without a closure limit)."""
         return self.schedule.warnings
 
     def gate(self, stage: Stage) -> tuple[GateItem, ...]:

@@ -112,16 +112,30 @@ def schedule(
     )
     clocks = [_stage_clock(case, stage, ctx) for stage in Stage]
     clocks.append(_callback_clock(case, ctx))
+    topic = case.intake.topic
+    if topic and topic not in policy.closure.topic_limits:
+        ctx.warnings.append(_unknown_topic(case, policy))
     return Schedule(tuple(clocks), tuple(dict.fromkeys(ctx.warnings)))
 
 
 def deadline_for(case: Case, stage: Stage, policy: Policy) -> Deadline | None:
-    """The policy's deadline for one stage of this case (seed 001 limits replace D8)."""
+    """The policy's deadline for one stage of this case. Seed 001 closure limits replace
+    the grade's D8 deadline: the intake topic's limit, else its category's."""
     if stage is Stage.D8:
-        limit = policy.closure.limits.get(case.intake.category)
+        limit = policy.closure.limit(case.intake.topic, case.intake.category)
         if limit is not None:
             return Deadline(Duration(limit, "working_days"), Anchor.RECEIVED)
     return policy.deadlines.for_stage(stage, severity_in_force(case, policy))
+
+
+def _unknown_topic(case: Case, policy: Policy) -> Notice:
+    """A topic the policy does not list is no error (policies change), but say what the
+    D8 deadline fell back to."""
+    topic = case.intake.topic
+    days = policy.closure.limits.get(case.intake.category)
+    if days is not None:
+        return Notice.of("closure.limit.unknown_topic_category", topic=topic, days=days)
+    return Notice.of("closure.limit.unknown_topic_grade", topic=topic)
 
 
 def _stage_clock(case: Case, stage: Stage, ctx: _Context) -> Clock:

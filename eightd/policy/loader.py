@@ -29,6 +29,7 @@ from eightd.domain.enums import (
     TeamRole,
     Validity,
 )
+from eightd.domain.model import TOPIC_KEY
 from eightd.errors import PolicyError
 from eightd.i18n import t
 from eightd.policy.model import (
@@ -562,6 +563,7 @@ class _Reader:
                 "unreachable_window_days",
                 "no_8d_needs_approval",
                 "limits",
+                "topic_limits",
             ],
         )
         callback = d.callback_within
@@ -578,6 +580,14 @@ class _Reader:
             for key in limits_table
             if key in [c.value for c in ComplaintCategory]
         }
+        topics_path = _join(path, "topic_limits")
+        topics_table = self.table(table.get("topic_limits", {}), topics_path, None)
+        topic_limits = {}
+        for key in topics_table:
+            if not TOPIC_KEY.match(key):
+                self.error(_join(topics_path, key), "bad_topic_key", value=key)
+                continue
+            topic_limits[key] = self.integer(topics_table, key, topics_path, 1, minimum=1)
         return ClosurePolicy(
             callback_within=callback,
             unreachable_attempts=self.integer(
@@ -590,6 +600,7 @@ class _Reader:
                 table, "no_8d_needs_approval", path, d.no_8d_needs_approval
             ),
             limits=MappingProxyType(limits),
+            topic_limits=MappingProxyType(topic_limits),
         )
 
     def roles(self, data: Any, path: str) -> RolePolicy:

@@ -212,6 +212,15 @@ class ClosurePolicy:
     limits: MappingProxyType[ComplaintCategory, int] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    # the same, by the company's finer topic (Intake.topic); a topic limit wins
+    topic_limits: MappingProxyType[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    def limit(self, topic: str, category: ComplaintCategory) -> int | None:
+        """Working days to close: the topic's limit, else the category's, else None
+        (then the grade's D8 deadline applies)."""
+        if topic in self.topic_limits:
+            return self.topic_limits[topic]
+        return self.limits.get(category)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from eightd.cli import main
+from eightd.domain import ComplaintCategory
 from tests.conftest import CST
 from tests.integration.test_cli import _intake_file
 
@@ -128,3 +129,30 @@ def test_approve_needs_the_approver_role(number: str, capsys: pytest.CaptureFixt
     assert (code, "closed" in out) == (0, True)
     code, out, _ = run(capsys, "reopen", number, "--reason", "new evidence")
     assert (code, "open" in out) == (0, True)
+
+
+def test_show_names_the_topic_and_says_when_the_policy_has_no_limit_for_it(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "init")
+    for topic in ("refund_progress", "parking_fee"):
+        intake = _intake_file(
+            cli_env / f"{topic}.json",
+            received_at=RECEIVED,
+            ship_date=date(2025, 9, 20),
+            category=ComplaintCategory.SERVICE,
+            topic=topic,
+        )
+        assert run(capsys, "new", str(intake))[0] == 0
+    _, out, _ = run(capsys, "list", "--format", "json")
+    known, unknown = sorted(row["number"] for row in json.loads(out))
+    code, out, _ = run(capsys, "show", known)
+    assert code == 0
+    assert "Topic" in out and "refund_progress" in out
+    assert "closure limit" not in out
+    _, out, _ = run(capsys, "show", unknown)
+    assert "parking_fee" in out
+    assert (
+        "⚠ The policy sets no closure limit for the topic 'parking_fee': "
+        "the case must close within its category's 2 working days." in out
+    )

@@ -231,6 +231,80 @@ def test_other_complaint_is_handled_the_next_working_day() -> None:
     assert clock(case, Stage.D8, at(2025, 9, 30, 11)).due == end_of(date(2025, 10, 9))
 
 
+# ---------------------------------------------------------------- seed 001 topics
+
+
+def d8_notices(case: object, now: datetime, policy: object = POLICY) -> list[tuple[str, dict]]:
+    result = schedule(case, policy, now=now)  # type: ignore[arg-type]
+    return [(w.code, dict(w.params)) for w in result.warnings]
+
+
+def test_refund_progress_complaint_closes_within_15_working_days() -> None:
+    case = make_case(received=at(2025, 9, 30, 10), topic="refund_progress")
+    # 9, 10, Sat 11 (调休), 13–17, 20–24, 27, 28 Oct: National Day and weekends skipped
+    assert clock(case, Stage.D8, at(2025, 9, 30, 11)).due == end_of(date(2025, 10, 28))
+    assert d8_notices(case, at(2025, 9, 30, 11)) == []
+
+
+def test_refund_review_complaint_closes_within_5_working_days() -> None:
+    case = make_case(received=at(2025, 9, 26, 10), topic="refund_review")  # a Friday
+    # Sun 28 Sep (调休), 29, 30 Sep, then 9, 10 Oct after the National Day break
+    assert clock(case, Stage.D8, at(2025, 9, 26, 11)).due == end_of(date(2025, 10, 10))
+
+
+def test_service_topic_closes_within_2_working_days_over_a_weekend() -> None:
+    case = make_case(received=at(2026, 11, 20, 9, 30), topic="engineer_service")  # a Friday
+    assert clock(case, Stage.D8, at(2026, 11, 20, 10)).due == end_of(date(2026, 11, 24))
+
+
+def test_topic_limit_wins_over_category_limit() -> None:
+    received, now = at(2025, 9, 26, 10), at(2025, 9, 26, 11)
+    service = make_case(received=received, category=ComplaintCategory.SERVICE)
+    termination = make_case(
+        received=received, category=ComplaintCategory.SERVICE, topic="contract_termination"
+    )
+    assert clock(service, Stage.D8, now).due == end_of(date(2025, 9, 29))  # 2 working days
+    # 10 working days: Sun 28, 29, 30 Sep, 9, 10, Sat 11, 13, 14, 15, 16 Oct
+    assert clock(termination, Stage.D8, now).due == end_of(date(2025, 10, 16))
+
+
+def test_topic_limit_wins_over_the_grades_d8_deadline() -> None:
+    case = make_case(received=at(2025, 9, 30, 10), line_stop=True, topic="commission")
+    # serious: one week elapsed (7 Oct) without a topic; the topic's 10 working days instead:
+    # 9, 10, Sat 11 (调休), 13–17, 20, 21 Oct
+    assert clock(case, Stage.D8, at(2025, 9, 30, 11)).due == end_of(date(2025, 10, 21))
+
+
+def test_unknown_topic_falls_back_to_category_limit_with_a_notice() -> None:
+    case = make_case(
+        received=at(2025, 9, 26, 10), category=ComplaintCategory.SERVICE, topic="parking_fee"
+    )
+    now = at(2025, 9, 26, 11)
+    assert clock(case, Stage.D8, now).due == end_of(date(2025, 9, 29))
+    assert d8_notices(case, now) == [
+        ("closure.limit.unknown_topic_category", {"topic": "parking_fee", "days": 2})
+    ]
+
+
+def test_unknown_topic_without_a_category_limit_falls_back_to_the_grade_with_a_notice() -> None:
+    case = make_case(received=at(2025, 9, 30, 10), line_stop=True, topic="parking_fee")
+    now = at(2025, 9, 30, 11)
+    assert clock(case, Stage.D8, now).due == at(2025, 10, 7, 10)  # serious: one week
+    assert d8_notices(case, now) == [
+        ("closure.limit.unknown_topic_grade", {"topic": "parking_fee"})
+    ]
+
+
+def test_company_policy_can_add_a_topic_limit() -> None:
+    policy = policy_with(closure={"topic_limits": {"parking_fee": 3}})
+    case = make_case(received=at(2025, 9, 26, 10), topic="parking_fee")
+    now = at(2025, 9, 26, 11)
+    # Sun 28 (调休), 29, 30 Sep
+    assert clock(case, Stage.D8, now, policy).due == end_of(date(2025, 9, 30))
+    assert d8_notices(case, now, policy) == []
+    assert policy.closure.topic_limits["refund_progress"] == 15  # type: ignore[attr-defined]
+
+
 def test_callback_due_two_working_days_after_approval() -> None:
     case = make_case(received=at(2025, 9, 20, 10))
     assert clock(case, CALLBACK, at(2025, 9, 30)).state is ClockState.PENDING

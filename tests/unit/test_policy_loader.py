@@ -75,6 +75,53 @@ def test_default_policy_carries_seed_001_closure_limits_and_domain_thresholds() 
     assert POLICY.roles.approver == "approver"
 
 
+def test_default_policy_carries_seed_001_topic_limits() -> None:
+    assert dict(POLICY.closure.topic_limits) == {
+        "sales_service": 2,  # 销售服务类
+        "sales_promise_unkept": 2,  # 销售承诺未兑现
+        "refund_review": 5,  # 退订退款审核
+        "contract_termination": 10,  # 合同解约
+        "late_fee": 2,  # 滞纳金
+        "contract_collection": 5,  # 领取合同
+        "certificate": 2,  # 办证
+        "commission": 10,  # 佣金
+        "repair_progress": 5,  # 交付遗留/维修进度
+        "engineer_service": 2,  # 工程师服务
+        "claim_progress": 5,  # 客户索赔进度
+        "refund_progress": 15,  # 退款进度
+        "apartment_service": 2,  # 泊寓服务
+        "property_service": 2,  # 物业服务
+        "elevator_fault": 5,  # 电梯故障
+        "other": 1,  # 其他: next day
+    }
+
+
+def test_company_topic_limits_are_laid_over_the_default_ones(tmp_path: Path) -> None:
+    policy = load_policy(write(tmp_path, "[closure.topic_limits]\nparking_fee = 3\nlate_fee = 4\n"))
+    limits = policy.closure.topic_limits
+    assert (limits["parking_fee"], limits["late_fee"], limits["refund_progress"]) == (3, 4, 15)
+
+
+def test_topic_limit_must_be_a_positive_whole_number_under_a_topic_key(tmp_path: Path) -> None:
+    errors = errors_of(
+        tmp_path,
+        '[closure.topic_limits]\nrefund_review = 0\ncommission = "ten"\n'
+        'Refund-Progress = 15\n"退款进度" = 15\n',
+    )
+    assert errors == {
+        "closure.topic_limits.refund_review": "must be at least 1 (got 0)",
+        "closure.topic_limits.commission": "must be a whole number",
+        "closure.topic_limits.Refund-Progress": (
+            "'Refund-Progress' is not a topic key (lower-case letters, digits and _, "
+            "starting with a letter, e.g. refund_review)"
+        ),
+        "closure.topic_limits.退款进度": (
+            "'退款进度' is not a topic key (lower-case letters, digits and _, "
+            "starting with a letter, e.g. refund_review)"
+        ),
+    }
+
+
 def test_every_gate_item_is_configured_in_the_default_file() -> None:
     from eightd.policy import GATE_ITEMS
 
