@@ -199,8 +199,11 @@ def cmd_new(app: App, args: argparse.Namespace) -> int:
     if not isinstance(title, str):
         raise ValidationError("title", "error.reason.not_text")
     intake = decode(Intake, data.pop("intake", data), "intake")
+    from eightd.cli.policy import policy_of
+
+    policy = policy_of(app)
     with app.store.uow() as uow:
-        stored = services.open_case(uow, intake, title=title, user=app.settings.user)
+        stored = services.open_case(uow, intake, title=title, user=app.settings.user, policy=policy)
     app.out.line(app.t("cli.new.opened", number=stored.case.number))
     return 0
 

@@ -92,17 +92,18 @@ def _check_id(value: str, path: str) -> None:
 class Intake:
     """The complaint record (投诉登记 / 顾客反馈信息处理单), seed 004 §5.1 and seeds 000-003."""
 
-    # required, or quality may refuse the complaint (seed 004 §5.1.1)
+    # what makes a record a complaint; the policy's [intake] required adds the facts quality
+    # needs before accepting it (seed 004 §5.1.1; eightd.policy.intake)
     received_at: datetime | None = f(None, required=True, description="When the complaint came in")
     customer_name: str = f("", required=True, max_length=NAME)
     product_number: str = f("", required=True, max_length=SHORT)
     defect_description: str = f("", required=True, description="投诉何种缺陷或问题")
-    ship_date: date | None = f(None, required=True)
-    shipped_quantity: int | None = f(None, required=True, minimum=0)
+    ship_date: date | None = f(None)
+    shipped_quantity: int | None = f(None, minimum=0)
     lot_size: int | None = f(None, minimum=1)
     defect_count: int | None = f(None, minimum=0)
     defect_rate_percent: float | None = f(None, minimum=0, maximum=100)
-    found_at: FoundAt | None = f(None, required=True)
+    found_at: FoundAt | None = f(None)
     found_at_detail: str = f("", description="Where exactly, e.g. 'line 3 final test'")
     # who and how
     customer_code: str = f("", max_length=SHORT)
@@ -145,10 +146,7 @@ class Intake:
 
     def check(self, path: str) -> None:
         p = lambda name: _join(path, name)  # noqa: E731
-        # DOMAIN §1: a defect rate, or lot size and defect count
         lot, bad = self.lot_size, self.defect_count
-        if self.defect_rate_percent is None and (lot is None or bad is None):
-            raise ValidationError(p("defect_count"), "error.reason.defect_rate_or_counts")
         if lot is not None and bad is not None and bad > lot:
             raise ValidationError(
                 p("defect_count"), "error.reason.defect_count_exceeds_lot", value=bad, lot_size=lot

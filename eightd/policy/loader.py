@@ -32,6 +32,7 @@ from eightd.domain.enums import (
 from eightd.domain.model import TOPIC_KEY
 from eightd.errors import PolicyError
 from eightd.i18n import t
+from eightd.policy.intake import REQUIRABLE
 from eightd.policy.model import (
     FLAGS,
     Anchor,
@@ -44,6 +45,7 @@ from eightd.policy.model import (
     GatePolicy,
     GateRule,
     GradingPolicy,
+    IntakePolicy,
     LintPolicy,
     LintRule,
     LintSeverity,
@@ -291,6 +293,7 @@ class _Reader:
     def policy(self, data: Mapping[str, Any], source: str) -> Policy:
         sections: dict[str, Callable[[Any, str], Any]] = {
             "calendar": self.calendar,
+            "intake": self.intake,
             "grading": self.grading,
             "escalation": self.escalation,
             "deadlines": self.deadlines,
@@ -551,6 +554,12 @@ class _Reader:
             d7_documents=tuple(self.members(table, "d7_documents", path, DocumentKind)),
             **words,
         )
+
+    def intake(self, data: Any, path: str) -> IntakePolicy:
+        table = self.table(data, path, ["required"])
+        if "required" not in table:
+            return IntakePolicy()
+        return IntakePolicy(required=tuple(self.choices(table, "required", path, REQUIRABLE)))
 
     def closure(self, data: Any, path: str) -> ClosurePolicy:
         d = ClosurePolicy()

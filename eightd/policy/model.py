@@ -223,6 +223,18 @@ class ClosurePolicy:
         return self.limits.get(category)
 
 
+# seed 004 §5.1.1: without these quality may refuse the complaint (besides the customer,
+# product, defect and receipt time, which every complaint has)
+DEFAULT_INTAKE_REQUIRED = ("ship_date", "shipped_quantity", "defect_rate_or_counts", "found_at")
+
+
+@dataclass(frozen=True)
+class IntakePolicy:
+    """Which intake facts a complaint must carry before it is opened."""
+
+    required: tuple[str, ...] = DEFAULT_INTAKE_REQUIRED
+
+
 @dataclass(frozen=True)
 class RolePolicy:
     approver: str = "approver"
@@ -237,6 +249,7 @@ class Policy:
     source: str = ""
     timezone: str = "Asia/Shanghai"
     calendar: CalendarPolicy = CalendarPolicy()
+    intake: IntakePolicy = IntakePolicy()
     grading: GradingPolicy = GradingPolicy()
     escalation: EscalationPolicy = EscalationPolicy()
     deadlines: DeadlinePolicy = DeadlinePolicy()

@@ -24,6 +24,8 @@ from eightd.domain import (
     validate_case,
 )
 from eightd.errors import ValidationError
+from eightd.policy import Policy, load_policy
+from eightd.policy.intake import require_intake
 from eightd.store import AuditEntry, CaseSummary, StoredCase, User
 
 __all__ = [
@@ -68,13 +70,17 @@ def open_case(
     *,
     title: str,
     user: str,
+    policy: Policy | None = None,
     now: datetime | None = None,
 ) -> StoredCase:
     """Record a new complaint (D0) and give it the next number of its month.
 
-    The case is validated before a number is drawn, so a rejected intake uses
-    no number; numbering and insert share one transaction.
+    The intake must hold what the policy requires (``[intake] required``; the
+    default policy when none is given). The case is validated before a number
+    is drawn, so a rejected intake uses no number; numbering and insert share
+    one transaction.
     """
+    require_intake(intake, policy or load_policy())
     at = _now(now)
     received = intake.received_at or at
     period = ComplaintNumber.period_of(received)

@@ -202,3 +202,15 @@ def test_a_company_named_approver_role_is_accepted_and_a_malformed_one_refused(
     assert run(capsys, "user", "add", "wang.qa", "--role", "qa_manager")[0] == 0
     code, _, err = run(capsys, "user", "add", "x", "--role", "QA Manager")
     assert code == 1 and "roles" in err and "'QA Manager'" in err
+
+
+def test_new_complaint_missing_a_fact_the_policy_requires_is_refused(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = _intake_file(cli_env / "no-ship-date.json", ship_date=None)
+    code, _, err = run(capsys, "new", str(bad))
+    assert code == 1 and "intake.ship_date: is required" in err
+    policy = cli_env / "retail.toml"
+    policy.write_text('[intake]\nrequired = ["found_at"]\n', encoding="utf-8")
+    code, out, _ = run(capsys, "--policy", str(policy), "new", str(bad))
+    assert code == 0 and "Opened case" in out
