@@ -131,9 +131,9 @@ def _containment(case: Case, policy: Policy) -> Iterator[Raw]:
             yield "containment_quantities", f"containment[{i}]", {"id": item.id}
     if case.containment or _past(case, Stage.D3):
         covered = {c.location for c in case.containment}
-        missing = [loc.value for loc in policy.lint.containment_locations if loc not in covered]
+        missing = tuple(loc for loc in policy.lint.containment_locations if loc not in covered)
         if missing:
-            yield "containment_locations", "containment", {"locations": ", ".join(missing)}
+            yield "containment_locations", "containment", {"locations": missing}
 
 
 def _verifications(case: Case) -> Iterator[Raw]:
@@ -148,7 +148,7 @@ def _standardization(case: Case, policy: Policy) -> Iterator[Raw]:
     kinds = {item.kind for item in case.standardization}
     wanted = policy.lint.d7_documents
     if wanted and not kinds & set(wanted):
-        yield "d7_documents", "standardization", {"documents": ", ".join(k.value for k in wanted)}
+        yield "d7_documents", "standardization", {"documents": tuple(wanted)}
 
 
 def _replies(case: Case, policy: Policy, now: datetime) -> Iterator[Raw]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import StrEnum
+from enum import Enum, StrEnum
 from types import MappingProxyType
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -25,7 +25,7 @@ from eightd.domain.enums import (
     TeamRole,
     Validity,
 )
-from eightd.i18n import t
+from eightd.i18n import label, t
 
 __all__ = [
     "FLAGS",
@@ -275,4 +275,13 @@ class Notice:
         return cls(code, tuple(sorted(params.items())))
 
     def text(self, lang: str | None = None) -> str:
-        return t(self.code, lang, **dict(self.params))
+        """The message in ``lang``; enum members (or tuples of them) become their labels."""
+        return t(self.code, lang, **{k: _labelled(v, lang) for k, v in self.params})
+
+
+def _labelled(value: object, lang: str | None) -> object:
+    if isinstance(value, Enum):
+        return label(value, lang)
+    if isinstance(value, tuple) and value and all(isinstance(v, Enum) for v in value):
+        return ", ".join(label(v, lang) for v in value)
+    return value

@@ -116,7 +116,11 @@ def test_containment_missing_a_location_is_flagged() -> None:
     report = lint(case, POLICY, now=NOW)
     [finding] = report.findings
     assert finding.code == "containment_locations"
-    assert dict(finding.params) == {"locations": "in_process, at_customer"}
+    assert dict(finding.params) == {
+        "locations": (ContainmentLocation.IN_PROCESS, ContainmentLocation.AT_CUSTOMER)
+    }
+    assert finding.text("en").endswith("in process, at customer")
+    assert finding.text("zh").endswith("在制品, 客户处")
 
 
 def test_actions_without_owner_or_due_date_are_flagged() -> None:
