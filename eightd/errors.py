@@ -16,8 +16,9 @@
 
 Each error carries a message ``code`` (a key of the i18n catalogs) and the
 parameters of that message; ``err.message(lang)`` renders it in English or
-Chinese. ``str(err)`` is the English sentence. Errors pickle with their fields
-(they cross process boundaries in report workers).
+Chinese. ``str(err)`` is the sentence in the user's language (EIGHTD_LANG,
+LANG). Errors pickle with their fields (they cross process boundaries in
+report workers).
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ class EightDError(Exception):
         return (_rebuild, (type(self), self.code, self.params))
 
     def __str__(self) -> str:
-        return self.message("en")
+        """The message in the user's language (EIGHTD_LANG / LANG; English by default)."""
+        return self.message(None)
 
 
 def _rebuild(cls: type[EightDError], code: str, params: dict[str, Any]) -> EightDError:

@@ -17,6 +17,12 @@ CST = timezone(timedelta(hours=8))
 _db_counter = itertools.count()
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages follow EIGHTD_LANG / LANG; tests read them in English unless they choose."""
+    monkeypatch.setenv("EIGHTD_LANG", "en")
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PostgresCluster]:
     bin_dir = find_pg_bin()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from eightd.diagrams import fishbone, five_whys
 from eightd.domain import Case, parse_export
 from eightd.errors import NotFoundError, ReportError
+from eightd.i18n import normalize_lang
 from eightd.policy import Assessment, CaseSummary, Policy, assess, load_policy
 from eightd.reports.context import REPORT_MIME, ReportContext, build_context
 from eightd.reports.render import figure_html, header_html, section_html, timeline_svg
@@ -141,6 +143,8 @@ def prepare(
     ``as_of`` is the report date-time (ISO 8601 with a zone; empty: now in the
     policy's time zone). ``with_png`` adds the fishbone as PNG for the Excel form.
     """
+    # errors raised in this kernel from here on read in the report's language
+    os.environ["EIGHTD_LANG"] = normalize_lang(lang)
     policy_file = Path(policy_path).resolve() if policy_path else None
     policy = _policy(str(policy_file or ""), policy_file.stat().st_mtime_ns if policy_file else 0)
     now = datetime.fromisoformat(as_of) if as_of else datetime.now(policy.tz)

@@ -28,10 +28,12 @@ def test_error_message_available_in_chinese():
     assert _has_chinese(err.reason("zh-CN"))
 
 
-def test_str_of_an_error_is_the_english_sentence(monkeypatch):
-    monkeypatch.setenv("EIGHTD_LANG", "zh")
+def test_str_of_an_error_is_the_sentence_in_the_users_language(monkeypatch):
     err = ValidationError("intake.customer_name", "error.reason.required")
+    monkeypatch.setenv("EIGHTD_LANG", "en")
     assert str(err) == "intake.customer_name: is required and may not be empty"
+    monkeypatch.setenv("EIGHTD_LANG", "zh")
+    assert str(err) == "intake.customer_name:为必填项,不能为空"
 
 
 def test_validation_error_survives_pickling():
