@@ -28,6 +28,7 @@ from eightd.domain import (
 from eightd.errors import (
     CalendarError,
     ConcurrentEditError,
+    DiagramError,
     EightDError,
     MissingDependencyError,
     NotFoundError,
@@ -49,6 +50,7 @@ __all__ = [
     "ConcurrentEditError",
     "ContainmentAction",
     "CorrectiveAction",
+    "DiagramError",
     "EightDError",
     "Intake",
     "MissingDependencyError",

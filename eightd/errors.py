@@ -12,6 +12,7 @@
      ├── CalendarError             a date cannot be placed on the working-day calendar
      ├── MissingDependencyError    a program or package is missing: says what to install
      ├── StoreError                the database cannot be reached or is not at the right schema
+     ├── DiagramError              Graphviz failed to draw a diagram
      └── ReportError               a report could not be produced: names the output path
 
 Each error carries a message ``code`` (a key of the i18n catalogs) and the
@@ -31,6 +32,7 @@ from eightd.i18n import t
 __all__ = [
     "CalendarError",
     "ConcurrentEditError",
+    "DiagramError",
     "EightDError",
     "MissingDependencyError",
     "NotFoundError",
@@ -171,6 +173,12 @@ class MissingDependencyError(EightDError):
 
 class StoreError(EightDError):
     default_code = "error.store"
+
+
+class DiagramError(EightDError):
+    """Graphviz ``dot`` failed or timed out. Params: detail or seconds."""
+
+    default_code = "diagrams.error.dot_failed"
 
 
 class ReportError(EightDError):

@@ -186,7 +186,9 @@ def read_json_file(path: str) -> Any:
         raise ValidationError(path, "error.reason.unreadable", detail="file too large")
     try:
         return json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except RecursionError:
+        raise ValidationError(path, "error.reason.bad_json", detail="nested too deeply") from None
+    except ValueError as exc:  # bad UTF-8, bad JSON, a number of thousands of digits
         raise ValidationError(path, "error.reason.bad_json", detail=str(exc)) from None
 
 

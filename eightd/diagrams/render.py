@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from eightd.errors import EightDError, MissingDependencyError
+from eightd.errors import DiagramError, MissingDependencyError
 from eightd.i18n import t
 
 __all__ = ["DOT_ENV", "Diagram", "find_dot"]
@@ -74,8 +74,8 @@ class Diagram:
                 hint=t("diagrams.install_hint", self.lang),
             ) from exc
         except subprocess.TimeoutExpired as exc:
-            raise EightDError("diagrams.error.timeout", seconds=_TIMEOUT_S) from exc
+            raise DiagramError("diagrams.error.timeout", seconds=_TIMEOUT_S) from exc
         if done.returncode != 0 or not done.stdout:
             detail = done.stderr.decode("utf-8", "replace").strip()
-            raise EightDError("diagrams.error.dot_failed", detail=detail)
+            raise DiagramError("diagrams.error.dot_failed", detail=detail)
         return done.stdout

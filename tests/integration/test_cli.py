@@ -214,3 +214,17 @@ def test_new_complaint_missing_a_fact_the_policy_requires_is_refused(
     policy.write_text('[intake]\nrequired = ["found_at"]\n', encoding="utf-8")
     code, out, _ = run(capsys, "--policy", str(policy), "new", str(bad))
     assert code == 0 and "Opened case" in out
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"[" * 200_000, b'{"format": "eightd.cases", "x": 1' + b"9" * 5000 + b"}", b"\xff\xfe{"],
+    ids=["deeply-nested", "huge-number", "not-utf8"],
+)
+def test_hostile_json_files_are_refused_with_a_message(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    hostile = cli_env / "hostile.json"
+    hostile.write_bytes(content)
+    code, _, err = run(capsys, "import", str(hostile))
+    assert code == 1 and "hostile.json: is not valid JSON" in err

@@ -135,6 +135,7 @@ def test_public_api_is_pinned() -> None:
         "ConcurrentEditError",
         "ContainmentAction",
         "CorrectiveAction",
+        "DiagramError",
         "EightDError",
         "Intake",
         "MissingDependencyError",

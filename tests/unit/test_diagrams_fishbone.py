@@ -20,7 +20,7 @@ from eightd.domain import (
     CauseType,
     ProblemDescription,
 )
-from eightd.errors import EightDError, MissingDependencyError
+from eightd.errors import DiagramError, MissingDependencyError
 from eightd.i18n import label
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -402,7 +402,7 @@ def test_configured_dot_path_that_does_not_exist_is_reported(
 
 def test_dot_failure_becomes_an_eightd_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EIGHTD_DOT", "false")  # exits 1 without output
-    with pytest.raises(EightDError, match="Graphviz could not draw the diagram"):
+    with pytest.raises(DiagramError, match="Graphviz could not draw the diagram"):
         fishbone(make_case(), lang="en").svg()
 
 
