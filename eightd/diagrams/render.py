@@ -8,7 +8,9 @@ what to install.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -35,6 +37,10 @@ def find_dot(lang: str | None = None) -> str:
     return found
 
 
+# ids that Graphviz generates itself (node1, edge1, graph0, clust1, a_node1 ...)
+_GENERATED_ID = re.compile(r'\bid="((?:graph|node|edge|clust|a_node|a_edge)\d+[^"]*)"')
+
+
 @dataclass(frozen=True)
 class Diagram:
     """A diagram as DOT source, rendered on demand.
@@ -47,8 +53,15 @@ class Diagram:
     lang: str = "en"
 
     def svg(self) -> str:
-        """The diagram as an SVG document (UTF-8 text)."""
-        return self._run("svg").decode("utf-8")
+        """The diagram as an SVG document (UTF-8 text).
+
+        Graphviz numbers its own element ids (``node1``, ``edge1``, ``graph0``) the same
+        in every drawing; they get a prefix unique to this diagram so that several SVGs
+        can stand inline on one HTML page without duplicate ids.
+        """
+        prefix = "g" + hashlib.sha1(self.source.encode("utf-8")).hexdigest()[:8] + "-"
+        svg = self._run("svg").decode("utf-8")
+        return _GENERATED_ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
 
     def png(self, *, dpi: int = 150) -> bytes:
         """The diagram as PNG bytes at ``dpi`` dots per inch (96 is screen size)."""

@@ -414,3 +414,17 @@ def test_diagram_source_is_plain_dot_text() -> None:
     diagram = fishbone(make_case(cause("C1")), lang="en")
     assert isinstance(diagram, Diagram)
     assert diagram.source.startswith("digraph eightd {")
+
+
+def test_two_diagrams_inline_on_one_page_share_no_element_id() -> None:
+    import re
+
+    from eightd.demo import demo_cases
+    from eightd.diagrams import five_whys
+
+    case = next(c for c in demo_cases() if any(cause.whys for cause in c.causes))
+    ids_a = re.findall(r'\bid="([^"]+)"', fishbone(case, lang="en").svg())
+    ids_b = re.findall(r'\bid="([^"]+)"', five_whys(case, lang="en").svg())
+    assert ids_a and ids_b
+    assert set(ids_a).isdisjoint(ids_b)
+    assert len(ids_a) == len(set(ids_a))
