@@ -5,12 +5,31 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any, TextIO
 
+from eightd.errors import ValidationError
 from eightd.i18n import t
 from eightd.settings import Settings
 
-__all__ = ["App", "Printer", "display_width"]
+__all__ = ["App", "Printer", "display_width", "parse_day", "parse_when"]
+
+
+def parse_when(text: str, field: str) -> datetime:
+    """An ISO date-time typed on the command line; without a zone it is local time."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field, "error.reason.not_datetime") from None
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def parse_day(text: str, field: str) -> date:
+    """An ISO date (YYYY-MM-DD) typed on the command line."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field, "error.reason.not_date") from None
 
 
 def display_width(text: str) -> int:

@@ -8,7 +8,7 @@ import argparse
 from datetime import UTC, date, datetime
 from typing import Any
 
-from eightd.cli.app import App
+from eightd.cli.app import App, parse_day, parse_when
 from eightd.domain import (
     AbnormalGround,
     Callback,
@@ -21,7 +21,6 @@ from eightd.domain import (
     Verification,
 )
 from eightd.domain.fields import decode
-from eightd.errors import ValidationError
 from eightd.i18n import label, t
 from eightd.policy import (
     CALLBACK,
@@ -107,22 +106,11 @@ def policy_of(app: App) -> Policy:
 
 
 def _date(text: str | None, field: str) -> date:
-    if text is None:
-        return datetime.now().astimezone().date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(field, "error.reason.not_date") from None
+    return parse_day(text, field) if text else datetime.now().astimezone().date()
 
 
 def _when(text: str | None, field: str) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(field, "error.reason.not_datetime") from None
-    return moment if moment.tzinfo else moment.astimezone()
+    return parse_when(text, field) if text else datetime.now(UTC)
 
 
 def _moment(value: datetime | None, policy: Policy, *, whole_day: bool = False) -> str:

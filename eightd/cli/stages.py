@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from eightd import services
-from eightd.cli.app import App
+from eightd.cli.app import App, parse_when
 from eightd.cli.cases import read_json_file
 from eightd.domain import (
     Channel,
@@ -69,17 +69,6 @@ def register(sub: Any, lang: str) -> None:
     p.add_argument("--promise", default="", help=t("cli.contact.promise", lang))
     p.add_argument("--next-reply", metavar="DATETIME", help=t("cli.contact.next_reply", lang))
     p.add_argument("--at", metavar="DATETIME", help=t("cli.contact.at", lang))
-
-
-def _when(text: str | None, field: str, default: datetime) -> datetime:
-    """An ISO date-time from the command line; without a zone it is local time."""
-    if text is None:
-        return default
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(field, "error.reason.not_datetime") from None
-    return moment if moment.tzinfo else moment.astimezone()
 
 
 def cmd_put(app: App, args: argparse.Namespace) -> int:
@@ -176,13 +165,13 @@ def cmd_set(app: App, args: argparse.Namespace) -> int:
 def cmd_contact(app: App, args: argparse.Namespace) -> int:
     now = datetime.now().astimezone()
     contact = Contact(
-        at=_when(args.at, "at", now),
+        at=parse_when(args.at, "at") if args.at else now,
         by=app.settings.user,
         channel=Channel(args.channel),
         direction=ContactDirection(args.direction),
         summary=args.summary,
         promise=args.promise,
-        next_reply_due=_when(args.next_reply, "next_reply_due", now) if args.next_reply else None,
+        next_reply_due=parse_when(args.next_reply, "next_reply_due") if args.next_reply else None,
     )
     with app.store.uow() as uow:
         stored = services.log_contact(uow, args.number, contact, user=app.settings.user)

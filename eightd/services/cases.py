@@ -57,7 +57,8 @@ class UnitOfWork(Protocol):
     def commit(self) -> None: ...
 
 
-def _now(now: datetime | None) -> datetime:
+def aware_now(now: datetime | None = None) -> datetime:
+    """``now`` (which must carry a time zone), or the current time in UTC."""
     moment = now or datetime.now(UTC)
     if moment.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -81,7 +82,7 @@ def open_case(
     one transaction.
     """
     require_intake(intake, policy or load_policy())
-    at = _now(now)
+    at = aware_now(now)
     received = intake.received_at or at
     period = ComplaintNumber.period_of(received)
     case = Case(
@@ -134,7 +135,7 @@ def update_case(
     if case.number != stored.case.number:
         raise ValidationError("number", "error.reason.number_is_fixed")
     saved: StoredCase = uow.cases.save(
-        case, expected_version=version, user=user, at=_now(now), action=action
+        case, expected_version=version, user=user, at=aware_now(now), action=action
     )
     uow.commit()
     return saved
@@ -166,7 +167,7 @@ def import_cases(
 ) -> list[str]:
     """Add complete cases (from an export). All or nothing: the first bad or
     already-present case raises and nothing is kept."""
-    at = _now(now)
+    at = aware_now(now)
     for i, case in enumerate(cases):
         try:
             validate_case(case)
@@ -220,6 +221,6 @@ def set_user_roles(
     for role in role_list:
         if not _ROLE_NAME.match(role):
             raise ValidationError("roles", "error.reason.bad_role", value=role)
-    user: User = uow.users.put(name, display_name=display_name, roles=role_list, at=_now(now))
+    user: User = uow.users.put(name, display_name=display_name, roles=role_list, at=aware_now(now))
     uow.commit()
     return user

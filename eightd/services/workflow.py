@@ -47,7 +47,7 @@ from eightd.policy import (
     suggest_priority,
     suggest_severity,
 )
-from eightd.services.cases import UnitOfWork, load_case, update_case
+from eightd.services.cases import UnitOfWork, aware_now, load_case, update_case
 from eightd.store import CaseSummary as LedgerRow
 from eightd.store import StoredCase
 
@@ -67,13 +67,6 @@ __all__ = [
     "resume_clock",
     "same_kind_candidates",
 ]
-
-
-def _now(now: datetime | None) -> datetime:
-    moment = now or datetime.now(UTC)
-    if moment.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
-    return moment
 
 
 def _refuse_if_closed(case: Case) -> None:
@@ -104,7 +97,7 @@ def grade_case(
     suggested one needs ``reason`` (ValidationError ``grading.override_reason``). The
     store's audit log keeps who changed the grade, from what, when.
     """
-    at = _now(now)
+    at = aware_now(now)
 
     def change(case: Case) -> None:
         suggested, _ = suggest_severity(case, policy)
@@ -141,7 +134,7 @@ def advance_stage(
     Raises StageGateError listing every blocking item of the current stage's gate. D8 is
     left by closing the case (:func:`close_case`), not by advancing.
     """
-    at = _now(now)
+    at = aware_now(now)
 
     def change(case: Case) -> None:
         _refuse_if_closed(case)
@@ -182,7 +175,7 @@ def record_verification(
     that has reached D5 or later back to D4. Returns the saved case and whether it was
     sent back.
     """
-    at = _now(now)
+    at = aware_now(now)
     sent_back: list[bool] = []
 
     def change(case: Case) -> None:
@@ -275,7 +268,7 @@ def approve_case(
     decided. The signature holds :func:`~eightd.policy.content_hash` of the case; any later
     change of the signed content makes it invalid.
     """
-    at = _now(now)
+    at = aware_now(now)
     role = policy.roles.approver
     account = uow.users.get(user)
     if account is None or role not in account.roles:
@@ -340,7 +333,7 @@ def close_case(
     window). DOMAIN §5, seed 001. For the non-8D paths use :func:`close_without_8d`."""
     if kind is ClosureKind.NO_8D:
         return close_without_8d(uow, number, policy, user=user, now=now)
-    at = _now(now)
+    at = aware_now(now)
 
     def change(case: Case) -> None:
         missing = closure_problems(case, kind, policy, reason=reason, ground=ground)
@@ -373,7 +366,7 @@ def close_without_8d(
 ) -> StoredCase:
     """DOMAIN §1: a complaint not founded, not ours, or a customer request is closed with
     the explanation given to the customer (``validity_note``) and an approval."""
-    at = _now(now)
+    at = aware_now(now)
 
     def change(case: Case) -> None:
         missing = closure_problems(case, ClosureKind.NO_8D, policy)
@@ -404,7 +397,7 @@ def reopen_case(
 ) -> StoredCase:
     """DOMAIN §5: the customer is not satisfied: reopen the case at D4 (an 8D) or D0 (a case
     closed without one). The old closure stays in the audit log and the history."""
-    at = _now(now)
+    at = aware_now(now)
     if not reason.strip():
         raise ValidationError("reason", "error.reason.required")
 
@@ -461,7 +454,7 @@ def assess_case(
     lint, signature) — what ``eightd show`` and the reports display."""
     stored = load_case(uow, number)
     others = same_kind_candidates(uow, stored.case, policy)
-    return stored, assess(stored.case, policy, now=_now(now), others=others)
+    return stored, assess(stored.case, policy, now=aware_now(now), others=others)
 
 
 @dataclass(frozen=True)
@@ -479,7 +472,7 @@ def needing_attention(
 ) -> list[Attention]:
     """Every open case with a stage overdue or due within the due-soon window, or a
     promised customer reply overdue, ordered by the earliest due time."""
-    moment = _now(now)
+    moment = aware_now(now)
     found: list[Attention] = []
     for row in uow.cases.list(status=CaseStatus.OPEN.value):
         stored = uow.cases.get(row.number)
