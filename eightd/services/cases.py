@@ -195,8 +195,7 @@ def export_cases(
 ) -> list[Case]:
     if numbers is not None:
         filters["numbers"] = list(numbers)
-    summaries = uow.cases.list(**filters)
-    return [uow.cases.get(s.number).case for s in summaries]
+    return [stored.case for stored in uow.cases.load(**filters)]
 
 
 def audit_trail(uow: UnitOfWork, number: str) -> list[AuditEntry]:

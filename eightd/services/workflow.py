@@ -474,11 +474,11 @@ def needing_attention(
     promised customer reply overdue, ordered by the earliest due time."""
     moment = aware_now(now)
     found: list[Attention] = []
-    for row in uow.cases.list(status=CaseStatus.OPEN.value):
-        stored = uow.cases.get(row.number)
-        result = assess(stored.case, policy, now=moment)
+    for stored in uow.cases.load(status=CaseStatus.OPEN.value):
+        case = stored.case
+        result = assess(case, policy, now=moment)
         replies = sum(1 for f in result.lint.findings if f.code == "reply_overdue")
         if result.attention or replies:
-            found.append(Attention(row.number, row.title, result.attention, replies))
+            found.append(Attention(case.number, case.title, result.attention, replies))
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(found, key=lambda a: min((c.due or far for c in a.clocks), default=far))

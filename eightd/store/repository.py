@@ -182,13 +182,18 @@ class SqlCaseRepository:
         return self._conn.execute(query).first() is not None
 
     def get(self, number: str) -> StoredCase:
-        row = self._conn.execute(
-            sa.select(
-                cases.c.document, cases.c.version, cases.c.updated_at, cases.c.updated_by
-            ).where(cases.c.number == number)
-        ).first()
+        row = self._conn.execute(self._stored_columns().where(cases.c.number == number)).first()
         if row is None:
             raise NotFoundError(number=number)
+        return self._stored(row)
+
+    @staticmethod
+    def _stored_columns() -> sa.Select[Any]:
+        c = cases.c
+        return sa.select(c.number, c.document, c.version, c.updated_at, c.updated_by)
+
+    @staticmethod
+    def _stored(row: Any) -> StoredCase:
         document = row.document if isinstance(row.document, dict) else json.loads(row.document)
         return StoredCase(
             case=case_from_dict(document),
@@ -273,8 +278,20 @@ class SqlCaseRepository:
         values["closed_at"] = _to_utc(values["closed_at"])
         return values
 
-    def list(
-        self,
+    def list(self, **filters: Any) -> builtins.list[CaseSummary]:
+        """Ledger rows, ordered by complaint number (filters: see :meth:`_filtered`)."""
+        columns = [col for col in cases.c if col.name != "document"]
+        query = self._filtered(sa.select(*columns), **filters)
+        return [self._summary(row) for row in self._conn.execute(query)]
+
+    def load(self, **filters: Any) -> builtins.list[StoredCase]:
+        """Whole cases matching the filters, in one query, ordered by complaint number."""
+        query = self._filtered(self._stored_columns(), **filters)
+        return [self._stored(row) for row in self._conn.execute(query)]
+
+    @staticmethod
+    def _filtered(
+        query: sa.Select[Any],
         *,
         status: str | None = None,
         stage: str | None = None,
@@ -285,10 +302,10 @@ class SqlCaseRepository:
         received_to: datetime | None = None,
         numbers: Sequence[str] | None = None,
         limit: int | None = None,
-    ) -> builtins.list[CaseSummary]:
-        """Ledger rows, ordered by complaint number; text filters match parts, any case."""
+    ) -> sa.Select[Any]:
+        """The ledger filters; text filters match parts of the text, in any case."""
         c = cases.c
-        query = sa.select(*[col for col in cases.c if col.name != "document"]).order_by(c.number)
+        query = query.order_by(c.number)
         if status:
             query = query.where(c.status == status)
         if stage:
@@ -314,7 +331,7 @@ class SqlCaseRepository:
             query = query.where(c.number.in_(list(numbers)))
         if limit:
             query = query.limit(limit)
-        return [self._summary(row) for row in self._conn.execute(query)]
+        return query
 
     @staticmethod
     def _summary(row: Any) -> CaseSummary:
@@ -337,9 +354,6 @@ class SqlCaseRepository:
             updated_by=row.updated_by,
             version=row.version,
         )
-
-    def get_many(self, numbers: Iterable[str]) -> builtins.list[StoredCase]:
-        return [self.get(n) for n in numbers]
 
     # -- audit
 

@@ -289,3 +289,16 @@ def test_twenty_intakes_from_separate_processes_get_unique_numbers(
         start.set()
         numbers = [p.get(timeout=120) for p in pending]
     assert sorted(numbers) == [f"202611-{i:04d}" for i in range(1, 21)]
+
+
+def test_loading_cases_by_filter_gives_the_same_cases_as_loading_each(store: Store) -> None:
+    first, _ = _open(store), _open(store)
+    with store.uow() as uow:
+        services.update_case(
+            uow, first, lambda c: setattr(c, "stage", Stage.D2), user="li", action="advance"
+        )
+        every = uow.cases.load()
+        at_d2 = uow.cases.load(stage="D2")
+        one_by_one = [uow.cases.get(s.number) for s in uow.cases.list()]
+    assert every == one_by_one and len(every) == 2
+    assert [s.case.number for s in at_d2] == [first] and at_d2[0].version == 2
