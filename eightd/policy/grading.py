@@ -62,18 +62,44 @@ class CaseSummary:
     validity: Validity | None = None
 
     @classmethod
+    def keyed(
+        cls,
+        *,
+        number: str,
+        customer_name: str,
+        customer_code: str,
+        product_number: str,
+        received_at: datetime,
+        category: ComplaintCategory,
+        defect_kinds: Iterable[DefectKind],
+        validity: Validity | None,
+    ) -> CaseSummary:
+        """A summary with customers keyed by code (else name) and products compared
+        without case or surrounding blanks."""
+        return cls(
+            number=number,
+            customer=(customer_code or customer_name).strip().casefold(),
+            received_at=received_at,
+            category=category,
+            defect_kinds=frozenset(defect_kinds),
+            product_number=product_number.strip().casefold(),
+            validity=validity,
+        )
+
+    @classmethod
     def of(cls, case: Case) -> CaseSummary:
         intake = case.intake
         received = intake.received_at or case.created_at
         if received is None:
             raise ValueError(f"case {case.number} has no receipt time")
-        return cls(
+        return cls.keyed(
             number=case.number,
-            customer=(intake.customer_code or intake.customer_name).strip().casefold(),
+            customer_name=intake.customer_name,
+            customer_code=intake.customer_code,
+            product_number=intake.product_number,
             received_at=received,
             category=intake.category,
-            defect_kinds=frozenset(intake.defect_kinds),
-            product_number=intake.product_number.strip().casefold(),
+            defect_kinds=intake.defect_kinds,
             validity=case.validity,
         )
 

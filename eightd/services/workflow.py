@@ -436,13 +436,14 @@ def same_kind_candidates(uow: UnitOfWork, case: Case, policy: Policy) -> list[Ca
 
 def _summary_of(row: LedgerRow) -> CaseSummary:
     kinds = {k.value for k in DefectKind}
-    return CaseSummary(
+    return CaseSummary.keyed(
         number=row.number,
-        customer=(row.customer_code or row.customer_name).strip().casefold(),
+        customer_name=row.customer_name,
+        customer_code=row.customer_code,
+        product_number=row.product_number,
         received_at=row.received_at,
         category=ComplaintCategory(row.category or ComplaintCategory.OTHER.value),
-        defect_kinds=frozenset(DefectKind(k) for k in row.defect_kinds if k in kinds),
-        product_number=row.product_number.strip().casefold(),
+        defect_kinds=(DefectKind(k) for k in row.defect_kinds if k in kinds),
         validity=Validity(row.validity) if row.validity else None,
     )
 
