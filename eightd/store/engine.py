@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from eightd.errors import MissingDependencyError, StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ["create_engine", "current_revision", "head_revision", "upgrade"]
 
@@ -67,6 +66,8 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
 
 
 def _alembic_config(connection: sa.Connection) -> Config:
+    from alembic.config import Config  # Alembic only when the schema is looked at
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     cfg.attributes["connection"] = connection
@@ -74,18 +75,25 @@ def _alembic_config(connection: sa.Connection) -> Config:
 
 
 def head_revision() -> str | None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     return ScriptDirectory.from_config(cfg).get_current_head()
 
 
 def current_revision(engine: sa.Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (``eightd db upgrade``)."""
+    from alembic import command
+
     try:
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn), revision)
