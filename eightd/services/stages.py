@@ -250,6 +250,7 @@ def log_contact(
     contact: Contact,
     *,
     user: str,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> StoredCase:
     """DOMAIN §8: log an exchange with the customer (and any reply promised)."""
@@ -259,7 +260,15 @@ def log_contact(
         entry.by = entry.by or user
         case.contacts.append(entry)
 
-    return update_case(uow, number, change, user=user, action="log_contact", now=now)
+    return update_case(
+        uow,
+        number,
+        change,
+        user=user,
+        action="log_contact",
+        expected_version=expected_version,
+        now=now,
+    )
 
 
 # Case fields that hold one plain value and are edited directly (not through a stage service).

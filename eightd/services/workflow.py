@@ -211,6 +211,7 @@ def pause_clock(
     start: date,
     user: str,
     note: str = "",
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> StoredCase:
     """Stop the deadline clock from ``start`` (waiting for the customer or an agreed test).
@@ -230,11 +231,25 @@ def pause_clock(
             entry = f"{start.isoformat()}: {note.strip()}"
             case.problem.agreed_test_time = f"{written}\n{entry}" if written else entry
 
-    return update_case(uow, number, change, user=user, action="pause_clock", now=now)
+    return update_case(
+        uow,
+        number,
+        change,
+        user=user,
+        action="pause_clock",
+        expected_version=expected_version,
+        now=now,
+    )
 
 
 def resume_clock(
-    uow: UnitOfWork, number: str, *, end: date, user: str, now: datetime | None = None
+    uow: UnitOfWork,
+    number: str,
+    *,
+    end: date,
+    user: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> StoredCase:
     """Restart the clock: the open pause ends on ``end`` (the last day it stood still)."""
 
@@ -245,7 +260,15 @@ def resume_clock(
         for pause in open_pauses:
             pause.end = end
 
-    return update_case(uow, number, change, user=user, action="resume_clock", now=now)
+    return update_case(
+        uow,
+        number,
+        change,
+        user=user,
+        action="resume_clock",
+        expected_version=expected_version,
+        now=now,
+    )
 
 
 # ---------------------------------------------------------------- approval and closure
@@ -295,7 +318,13 @@ def approve_case(
 
 
 def record_callback(
-    uow: UnitOfWork, number: str, callback: Callback, *, user: str, now: datetime | None = None
+    uow: UnitOfWork,
+    number: str,
+    callback: Callback,
+    *,
+    user: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> StoredCase:
     """DOMAIN §5: a call-back to the customer after handling (satisfied, not, no answer)."""
 
@@ -304,7 +333,15 @@ def record_callback(
         entry.by = entry.by or user
         case.callbacks.append(entry)
 
-    return update_case(uow, number, change, user=user, action="record_callback", now=now)
+    return update_case(
+        uow,
+        number,
+        change,
+        user=user,
+        action="record_callback",
+        expected_version=expected_version,
+        now=now,
+    )
 
 
 def _close(case: Case, closure: Closure, at: datetime, user: str) -> None:
@@ -332,7 +369,9 @@ def close_case(
     (contract conflict with a written reason; unreachable on N call-backs within the
     window). DOMAIN §5, seed 001. For the non-8D paths use :func:`close_without_8d`."""
     if kind is ClosureKind.NO_8D:
-        return close_without_8d(uow, number, policy, user=user, now=now)
+        return close_without_8d(
+            uow, number, policy, user=user, expected_version=expected_version, now=now
+        )
     at = aware_now(now)
 
     def change(case: Case) -> None:

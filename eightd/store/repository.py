@@ -237,6 +237,17 @@ class SqlCaseRepository:
             raise NotFoundError(number=case.number)
         if before.version != expected_version:
             raise self._conflict(case.number, expected_version, before)
+        old_doc = (
+            before.document if isinstance(before.document, dict) else json.loads(before.document)
+        )
+        changes = diff(old_doc, case_to_dict(case))
+        if not changes:  # nothing changed: no new version, no audit rows
+            return StoredCase(
+                case=case,
+                version=before.version,
+                updated_at=_aware(before.updated_at),  # type: ignore[arg-type]
+                updated_by=before.updated_by,
+            )
         version = expected_version + 1
         result = self._conn.execute(
             cases.update()
@@ -255,10 +266,7 @@ class SqlCaseRepository:
                 )
             ).first()
             raise self._conflict(case.number, expected_version, current)
-        old_doc = (
-            before.document if isinstance(before.document, dict) else json.loads(before.document)
-        )
-        self._audit(case.number, version, at, user, action, diff(old_doc, case_to_dict(case)))
+        self._audit(case.number, version, at, user, action, changes)
         return StoredCase(case=case, version=version, updated_at=at, updated_by=user)
 
     @staticmethod

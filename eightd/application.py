@@ -1,0 +1,554 @@
+"""The application: one object, built from settings, whose methods are the use cases.
+
+Every entry point (the ``eightd`` CLI, the report runner, the Voilà workbench, a
+JupyterLab cell) calls this and nothing else; none of them opens the store, a
+unit of work or a repository. The rules stay in :mod:`eightd.services`; the
+application composes them with the store, the policy, the acting user, the
+language and the clock::
+
+    from eightd.application import Application
+    from eightd.settings import Settings
+
+    app = Application.from_settings(Settings.from_env())       # store opened lazily
+    app = Application.from_settings(settings, now=lambda: FIXED)  # a fixed clock (tests)
+
+    stored = app.open_complaint(intake, title="...")            # D0, numbered
+    stored = app.load(number)                                   # StoredCase (case, version, ...)
+    app.set_team(number, members, version=stored.version)       # every edit takes version=
+    app.grade(number, severity=..., reason=..., version=v)
+    app.advance(number, version=v); app.approve(number, version=v); app.close_case(number, ...)
+
+Reading:   ``load``, ``assess``, ``history``, ``list_cases``, ``numbers``, ``overdue``,
+           ``export``, ``users``, ``lint``; with pandas: ``list_frame``, ``overdue_frame``,
+           ``history_frame`` (pandas is imported only when a frame is asked for).
+Editing:   ``open_complaint``, ``replace``, ``set_validity``, ``set_team``,
+           ``describe_problem``, ``put_item``, ``remove_item``, ``set_fields``,
+           ``add_standardization``, ``log_contact``, ``grade``, ``advance``, ``verify``,
+           ``pause``, ``resume``, ``record_callback``, ``approve``, ``close_case``, ``reopen``,
+           ``import_cases``, ``load_demo``, ``set_user_roles``, ``init_store``.
+
+Every editing method takes ``version=`` (the version the user saw; a newer stored
+version raises :class:`~eightd.errors.ConcurrentEditError` naming who changed the
+case and when; ``None`` works on the version read, in one transaction) and ``at=``
+(the moment recorded; default: the application's clock). Each method opens and
+commits its own unit of work. A save that changes nothing creates no new version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from eightd import services
+from eightd.domain import (
+    AbnormalGround,
+    Callback,
+    Case,
+    ClosureKind,
+    Contact,
+    Intake,
+    PauseReason,
+    Priority,
+    ProblemDescription,
+    Severity,
+    StandardizationItem,
+    TeamMember,
+    Validity,
+    Verification,
+)
+from eightd.policy import Assessment, LintReport, Policy, load_policy
+from eightd.services.cases import ROLES
+from eightd.services.stages import ITEM_PREFIXES, Collection, Item
+from eightd.services.workflow import Attention
+from eightd.settings import Settings
+
+if TYPE_CHECKING:
+    import pandas
+
+    from eightd.store import AuditEntry, CaseSummary, SqlUnitOfWork, Store, StoredCase, User
+
+__all__ = ["ITEM_COLLECTIONS", "ROLES", "Application", "Attention"]
+
+ITEM_COLLECTIONS: tuple[str, ...] = tuple(ITEM_PREFIXES)
+
+
+def _system_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Application:
+    """The use cases of eightd on one store, for one acting user and language."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: Store | None = None,
+        policy: Policy | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.settings = settings
+        self._store = store
+        self._policy = policy
+        self._now = now or _system_now
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, now: Callable[[], datetime] | None = None
+    ) -> Application:
+        return cls(settings, now=now)
+
+    # ---------------------------------------------------------------- composition
+
+    @property
+    def user(self) -> str:
+        return self.settings.user
+
+    @property
+    def lang(self) -> str:
+        return self.settings.lang
+
+    def now(self) -> datetime:
+        """The application's clock (timezone-aware)."""
+        moment = self._now()
+        if moment.tzinfo is None:
+            raise ValueError("the clock must return timezone-aware datetimes")
+        return moment
+
+    def _at(self, at: datetime | None) -> datetime:
+        if at is None:
+            return self.now()
+        if at.tzinfo is None:
+            raise ValueError("at must be timezone-aware")
+        return at
+
+    def today(self) -> date:
+        """Today in the policy's time zone."""
+        return self.now().astimezone(self.policy.tz).date()
+
+    @property
+    def store(self) -> Store:
+        """The case store, opened on first use (a SQLite file is created on the fly)."""
+        if self._store is None:
+            from eightd.store import open_store
+
+            self._store = open_store(self.settings.database_url)
+        return self._store
+
+    @property
+    def store_url(self) -> str:
+        """The store's URL without its password (for messages)."""
+        return self.store.url
+
+    @property
+    def policy(self) -> Policy:
+        """The policy in force (``--policy`` / ``EIGHTD_POLICY`` over the default), read once."""
+        if self._policy is None:
+            self._policy = load_policy(self.settings.policy_path)
+        return self._policy
+
+    def dispose(self) -> None:
+        """Release the store's connections (the application can be used again)."""
+        if self._store is not None:
+            self._store.dispose()
+            self._store = None
+
+    def __enter__(self) -> Application:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.dispose()
+
+    @contextmanager
+    def _uow(self) -> Iterator[SqlUnitOfWork]:
+        with self.store.uow() as uow:
+            yield uow
+
+    # ---------------------------------------------------------------- the store
+
+    def init_store(self) -> bool:
+        """Create or upgrade the schema; the first user of an empty store gets every role.
+        Returns whether that first user was registered."""
+        self.store.upgrade()
+        with self._uow() as uow:
+            if uow.users.list():
+                return False
+            services.set_user_roles(uow, self.user, ROLES, now=self.now())
+        return True
+
+    def users(self) -> list[User]:
+        with self._uow() as uow:
+            found: list[User] = uow.users.list()
+        return found
+
+    def set_user_roles(
+        self, name: str, roles: Iterable[str], *, display_name: str = "", at: datetime | None = None
+    ) -> User:
+        with self._uow() as uow:
+            return services.set_user_roles(
+                uow, name, roles, display_name=display_name, now=self._at(at)
+            )
+
+    def load_demo(self, today: date | None = None) -> tuple[int, bool]:
+        """Load the demo cases (dated around ``today``). Returns (count, already loaded)."""
+        from eightd.demo import demo_cases
+        from eightd.errors import ValidationError
+
+        cases = demo_cases(today or self.today())
+        with self._uow() as uow:
+            present = [c.number for c in cases if uow.cases.exists(c.number)]
+            if len(present) == len(cases):
+                return len(cases), True
+            if present:
+                raise ValidationError("number", "error.reason.already_exists", value=present[0])
+            if not uow.users.list():
+                services.set_user_roles(uow, self.user, ROLES, now=self.now())
+            services.import_cases(uow, cases, user=self.user, now=self.now())
+        return len(cases), False
+
+    # ---------------------------------------------------------------- reading
+
+    def load(self, number: str) -> StoredCase:
+        with self._uow() as uow:
+            return services.load_case(uow, number)
+
+    def assess(self, number: str, *, at: datetime | None = None) -> tuple[StoredCase, Assessment]:
+        """The case and everything the policy says about it at ``at`` (default: now)."""
+        with self._uow() as uow:
+            return services.assess_case(uow, number, self.policy, now=self._at(at))
+
+    def lint(self, number: str, *, at: datetime | None = None) -> LintReport:
+        return self.assess(number, at=at)[1].lint
+
+    def history(self, number: str) -> list[AuditEntry]:
+        with self._uow() as uow:
+            return services.audit_trail(uow, number)
+
+    def list_cases(self, **filters: Any) -> list[CaseSummary]:
+        """Ledger rows (filters: status, stage, severity, customer, product, received_from,
+        received_to, numbers, limit), ordered by complaint number."""
+        with self._uow() as uow:
+            return services.list_cases(uow, **filters)
+
+    def numbers(self, **filters: Any) -> list[str]:
+        return [row.number for row in self.list_cases(**filters)]
+
+    def overdue(self, *, at: datetime | None = None) -> list[Attention]:
+        """Open cases with a stage overdue or due soon, or a promised reply overdue."""
+        with self._uow() as uow:
+            return services.needing_attention(uow, self.policy, now=self._at(at))
+
+    def export(self, numbers: Iterable[str] | None = None, **filters: Any) -> list[Case]:
+        with self._uow() as uow:
+            return services.export_cases(uow, numbers, **filters)
+
+    # -- pandas, for JupyterLab
+
+    def list_frame(self, **filters: Any) -> pandas.DataFrame:
+        import pandas as pd
+
+        from eightd.store import CaseSummary
+
+        rows = self.list_cases(**filters)
+        columns = list(CaseSummary.__dataclass_fields__)
+        return pd.DataFrame([[getattr(r, c) for c in columns] for r in rows], columns=columns)
+
+    def overdue_frame(self, *, at: datetime | None = None) -> pandas.DataFrame:
+        import pandas as pd
+
+        records = [
+            {
+                "number": a.number,
+                "title": a.title,
+                "clock": c.key,
+                "state": c.state.value,
+                "due": c.due,
+                "replies_overdue": a.replies_overdue,
+            }
+            for a in self.overdue(at=at)
+            for c in a.clocks
+        ]
+        columns = ["number", "title", "clock", "state", "due", "replies_overdue"]
+        return pd.DataFrame(records, columns=columns)
+
+    def history_frame(self, number: str) -> pandas.DataFrame:
+        import pandas as pd
+
+        columns = ["version", "at", "user", "action", "path", "old_value", "new_value"]
+        return pd.DataFrame(
+            [[getattr(e, c) for c in columns] for e in self.history(number)], columns=columns
+        )
+
+    # ---------------------------------------------------------------- whole cases
+
+    def open_complaint(
+        self, intake: Intake, *, title: str, at: datetime | None = None
+    ) -> StoredCase:
+        """D0: record a new complaint; it gets the next number of its month."""
+        with self._uow() as uow:
+            return services.open_case(
+                uow, intake, title=title, user=self.user, policy=self.policy, now=self._at(at)
+            )
+
+    def replace(
+        self, case: Case, *, version: int | None = None, at: datetime | None = None
+    ) -> StoredCase:
+        """Save an edited whole case (``eightd update``). ``version`` is the one it was read
+        at; without it, the stored version is taken (one transaction)."""
+        with self._uow() as uow:
+            if version is None:
+                version = services.load_case(uow, case.number).version
+            return services.replace_case(
+                uow, case, expected_version=version, user=self.user, now=self._at(at)
+            )
+
+    def import_cases(self, cases: Sequence[Case], *, at: datetime | None = None) -> list[str]:
+        with self._uow() as uow:
+            return services.import_cases(uow, cases, user=self.user, now=self._at(at))
+
+    # ---------------------------------------------------------------- stage content
+
+    def set_validity(
+        self,
+        number: str,
+        validity: Validity,
+        note: str = "",
+        *,
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> StoredCase:
+        with self._uow() as uow:
+            return services.set_validity(
+                uow, number, validity, note, user=self.user, expected_version=version,
+                now=self._at(at),
+            )  # fmt: skip
+
+    def set_team(
+        self,
+        number: str,
+        members: list[TeamMember],
+        *,
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> StoredCase:
+        with self._uow() as uow:
+            return services.set_team(
+                uow, number, members, user=self.user, expected_version=version, now=self._at(at)
+            )
+
+    def describe_problem(
+        self,
+        number: str,
+        problem: ProblemDescription,
+        *,
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> StoredCase:
+        with self._uow() as uow:
+            return services.describe_problem(
+                uow, number, problem, user=self.user, expected_version=version, now=self._at(at)
+            )
+
+    def put_item(
+        self,
+        number: str,
+        collection: Collection,
+        item: Item,
+        *,
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> tuple[StoredCase, str]:
+        """Add or replace a containment action, cause, action or verification; returns the
+        saved case and the item's id."""
+        with self._uow() as uow:
+            return services.put_item(
+                uow, number, collection, item, user=self.user, expected_version=version,
+                now=self._at(at),
+            )  # fmt: skip
+
+    def remove_item(
+        self,
+        number: str,
+        collection: Collection,
+        item_id: str,
+        *,
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> StoredCase:
+        with self._uow() as uow:
+            return services.remove_item(
+                uow, number, collection, item_id, user=self.user, expected_version=version,
+                now=self._at(at),
+            )  # fmt: skip
+
+    def set_fields(
+        self,
+        number: str,
+        values: dict[str, object],
+        *,
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> StoredCase:
+        with self._uow() as uow:
+            return services.set_fields(
+                uow, number, values, user=self.user, expected_version=version, now=self._at(at)
+            )
+
+    def add_standardization(
+        self,
+        number: str,
+        item: StandardizationItem,
+        *,
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> StoredCase:
+        with self._uow() as uow:
+            return services.add_standardization(
+                uow, number, item, user=self.user, expected_version=version, now=self._at(at)
+            )
+
+    def log_contact(
+        self,
+        number: str,
+        contact: Contact,
+        *,
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> StoredCase:
+        with self._uow() as uow:
+            return services.log_contact(
+                uow, number, contact, user=self.user, expected_version=version, now=self._at(at)
+            )
+
+    # ---------------------------------------------------------------- workflow
+
+    def grade(
+        self,
+        number: str,
+        *,
+        severity: Severity | None = None,
+        priority: Priority | None = None,
+        reason: str = "",
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> StoredCase:
+        with self._uow() as uow:
+            return services.grade_case(
+                uow, number, self.policy, user=self.user, severity=severity, priority=priority,
+                reason=reason, expected_version=version, now=self._at(at),
+            )  # fmt: skip
+
+    def advance(
+        self, number: str, *, note: str = "", version: int | None = None, at: datetime | None = None
+    ) -> StoredCase:
+        with self._uow() as uow:
+            return services.advance_stage(
+                uow, number, self.policy, user=self.user, note=note, expected_version=version,
+                now=self._at(at),
+            )  # fmt: skip
+
+    def verify(
+        self,
+        number: str,
+        verification: Verification,
+        *,
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> tuple[StoredCase, bool]:
+        """D6: record a verification; returns the case and whether it was sent back to D4."""
+        with self._uow() as uow:
+            return services.record_verification(
+                uow, number, verification, user=self.user, expected_version=version,
+                now=self._at(at),
+            )  # fmt: skip
+
+    def pause(
+        self,
+        number: str,
+        reason: PauseReason,
+        *,
+        start: date | None = None,
+        note: str = "",
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> StoredCase:
+        moment = self._at(at)
+        with self._uow() as uow:
+            return services.pause_clock(
+                uow, number, reason, start=start or self._local_day(moment), user=self.user,
+                note=note, expected_version=version, now=moment,
+            )  # fmt: skip
+
+    def resume(
+        self,
+        number: str,
+        *,
+        end: date | None = None,
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> StoredCase:
+        moment = self._at(at)
+        with self._uow() as uow:
+            return services.resume_clock(
+                uow, number, end=end or self._local_day(moment), user=self.user,
+                expected_version=version, now=moment,
+            )  # fmt: skip
+
+    def record_callback(
+        self,
+        number: str,
+        callback: Callback,
+        *,
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> StoredCase:
+        with self._uow() as uow:
+            return services.record_callback(
+                uow, number, callback, user=self.user, expected_version=version, now=self._at(at)
+            )
+
+    def approve(
+        self,
+        number: str,
+        *,
+        meaning: str = "",
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> StoredCase:
+        with self._uow() as uow:
+            return services.approve_case(
+                uow, number, self.policy, user=self.user, meaning=meaning,
+                expected_version=version, now=self._at(at),
+            )  # fmt: skip
+
+    def close_case(
+        self,
+        number: str,
+        kind: ClosureKind = ClosureKind.NORMAL,
+        *,
+        reason: str = "",
+        ground: AbnormalGround | None = None,
+        lessons_learned: str = "",
+        version: int | None = None,
+        at: datetime | None = None,
+    ) -> StoredCase:
+        """D8: close normally, abnormally, or without an 8D (``ClosureKind.NO_8D``)."""
+        with self._uow() as uow:
+            return services.close_case(
+                uow, number, self.policy, kind, user=self.user, reason=reason, ground=ground,
+                lessons_learned=lessons_learned, expected_version=version, now=self._at(at),
+            )  # fmt: skip
+
+    def reopen(
+        self, number: str, *, reason: str, version: int | None = None, at: datetime | None = None
+    ) -> StoredCase:
+        with self._uow() as uow:
+            return services.reopen_case(
+                uow, number, reason=reason, user=self.user, expected_version=version,
+                now=self._at(at),
+            )  # fmt: skip
+
+    def _local_day(self, moment: datetime) -> date:
+        return moment.astimezone(self.policy.tz).date()
