@@ -113,15 +113,19 @@ def schedule(
     clocks = [_stage_clock(case, stage, ctx) for stage in Stage]
     clocks.append(_callback_clock(case, ctx))
     topic = case.intake.topic
-    if topic and topic not in policy.closure.topic_limits:
+    if topic and topic not in policy.closure.topic_limits and not case.needs_8d:
         ctx.warnings.append(_unknown_topic(case, policy))
     return Schedule(tuple(clocks), tuple(dict.fromkeys(ctx.warnings)))
 
 
 def deadline_for(case: Case, stage: Stage, policy: Policy) -> Deadline | None:
-    """The policy's deadline for one stage of this case. Seed 001 closure limits replace
-    the grade's D8 deadline: the intake topic's limit, else its category's."""
-    if stage is Stage.D8:
+    """The policy's deadline for one stage of this case.
+
+    Rule CL-5: the closure limits by topic or category govern only a complaint handled
+    without an 8D; an 8D's deadlines come from the grade (DL-1 … DL-4) and are never
+    shortened by them.
+    """
+    if stage is Stage.D8 and not case.needs_8d:
         limit = policy.closure.limit(case.intake.topic, case.intake.category)
         if limit is not None:
             return Deadline(Duration(limit, "working_days"), Anchor.RECEIVED)
@@ -148,7 +152,9 @@ def _stage_clock(case: Case, stage: Stage, ctx: _Context) -> Clock:
         state = ClockState.DONE if passed else ClockState.UNTIMED
         return Clock(stage.value, state, done_at=done_at)
     start = _anchor_time(case, stage, deadline.anchor, until=done_at or ctx.now)
-    return _clock(stage.value, deadline, start, done_at, passed, ctx)
+    # rule DL-5: a pause stops only the clocks the policy names
+    stops = stage in ctx.policy.deadlines.paused_stages
+    return _clock(stage.value, deadline, start, done_at, passed, ctx, pausable=stops)
 
 
 def _callback_clock(case: Case, ctx: _Context) -> Clock:
@@ -158,7 +164,7 @@ def _callback_clock(case: Case, ctx: _Context) -> Clock:
     start = max(signed) if signed else None
     calls = sorted(c.at for c in case.callbacks if c.at and start and c.at >= start)
     done_at = calls[0] if calls else None
-    return _clock(CALLBACK, deadline, start, done_at, done_at is not None, ctx)
+    return _clock(CALLBACK, deadline, start, done_at, done_at is not None, ctx, pausable=False)
 
 
 def _clock(
@@ -168,12 +174,19 @@ def _clock(
     done_at: datetime | None,
     passed: bool,
     ctx: _Context,
+    *,
+    pausable: bool,
 ) -> Clock:
     if start is None:
         state = ClockState.DONE if passed else ClockState.PENDING
         return Clock(key, state, deadline, done_at=done_at)
     tz = ctx.policy.tz
-    due = due_at(start, deadline.within, ctx.calendar, tz, ctx.skip)
+    skip = ctx.skip if pausable else frozenset()
+    if done_at is not None:
+        # rule DL-5: a pause after a stage was finished never moves that stage's deadline
+        finished = done_at.astimezone(tz).date()
+        skip = frozenset(d for d in skip if d <= finished)
+    due = due_at(start, deadline.within, ctx.calendar, tz, skip)
     if deadline.within.unit == "working_days":
         for year in ctx.calendar.uncovered_years(start.astimezone(tz).date(), due.date()):
             ctx.warnings.append(Notice.of("calendar.assumed_year", year=year))
@@ -184,11 +197,12 @@ def _clock(
             state = ClockState.DONE_ON_TIME if done_at <= due else ClockState.DONE_LATE
     elif ctx.now > due:
         state = ClockState.OVERDUE
-    elif not ctx.paused and ctx.now >= due - ctx.policy.deadlines.due_soon.elapsed:
+    elif not (pausable and ctx.paused) and ctx.now >= due - ctx.policy.deadlines.due_soon.elapsed:
         state = ClockState.DUE_SOON
     else:
         state = ClockState.DUE
-    return Clock(key, state, deadline, start, due, done_at, ctx.paused and not passed)
+    paused = pausable and ctx.paused and not passed
+    return Clock(key, state, deadline, start, due, done_at, paused)
 
 
 def due_at(

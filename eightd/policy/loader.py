@@ -487,7 +487,9 @@ class _Reader:
 
     def deadlines(self, data: Any, path: str) -> DeadlinePolicy:
         grades = [s.value for s in Severity]
-        table = self.table(data, path, ["due_soon", "pause_reasons", "default", *grades])
+        table = self.table(
+            data, path, ["due_soon", "pause_reasons", "paused_stages", "default", *grades]
+        )
         due_soon = None
         if "due_soon" in table:
             due_soon = self.duration(
@@ -508,6 +510,7 @@ class _Reader:
         return DeadlinePolicy(
             due_soon=due_soon or Duration(24, "hours"),
             pause_reasons=frozenset(self.members(table, "pause_reasons", path, PauseReason)),
+            paused_stages=frozenset(self.members(table, "paused_stages", path, Stage)),
             default=MappingProxyType(default),
             by_severity=MappingProxyType(by_severity),
         )

@@ -147,6 +147,9 @@ class EscalationPolicy:
 class DeadlinePolicy:
     due_soon: Duration = Duration(24, "hours")
     pause_reasons: frozenset[PauseReason] = frozenset(PauseReason)
+    # rule DL-5: a pause stops the analysis clock and what follows it, never the first
+    # response or the containment
+    paused_stages: frozenset[Stage] = frozenset({Stage.D4, Stage.D5, Stage.D6, Stage.D7, Stage.D8})
     default: MappingProxyType[Stage, Deadline] = field(default_factory=lambda: MappingProxyType({}))
     by_severity: MappingProxyType[Severity, MappingProxyType[Stage, Deadline | None]] = field(
         default_factory=lambda: MappingProxyType({})

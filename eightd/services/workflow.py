@@ -203,6 +203,12 @@ def record_verification(
 # ---------------------------------------------------------------- the clock
 
 
+def _latest_today(now: datetime | None) -> date:
+    """Today's date where it is latest on earth (UTC+14): a pause up to the user's today is
+    accepted in any time zone, a day that has not begun anywhere is not."""
+    return (aware_now(now).astimezone(UTC) + timedelta(hours=14)).date()
+
+
 def pause_clock(
     uow: UnitOfWork,
     number: str,
@@ -218,6 +224,10 @@ def pause_clock(
 
     Seed 004 §4.3.4: an agreed test must be written into D2, so ``note`` is required then.
     """
+
+    today = _latest_today(now)
+    if start > today:  # rule DL-5: only days that have passed stop a clock
+        raise ValidationError("pauses.start", "workflow.reason.pause_in_future", value=start)
 
     def change(case: Case) -> None:
         _refuse_if_closed(case)
@@ -252,6 +262,10 @@ def resume_clock(
     now: datetime | None = None,
 ) -> StoredCase:
     """Restart the clock: the open pause ends on ``end`` (the last day it stood still)."""
+
+    today = _latest_today(now)
+    if end > today:  # rule DL-5: a pause cannot end in the future
+        raise ValidationError("pauses.end", "workflow.reason.pause_in_future", value=end)
 
     def change(case: Case) -> None:
         open_pauses = [p for p in case.pauses if p.end is None]

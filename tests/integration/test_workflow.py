@@ -229,16 +229,33 @@ def test_pause_stops_the_clock_and_an_agreed_test_is_written_into_d2(
     with store.uow() as uow:
         with pytest.raises(ValidationError):
             workflow.pause_clock(
-                uow, number, PauseReason.AGREED_TEST, start=date(2025, 9, 30), user=QE
+                uow, number, PauseReason.AGREED_TEST, start=date(2025, 9, 30), user=QE, now=at(0)
             )
         note = "salt-spray test agreed with customer, 48 h"
         workflow.pause_clock(uow, number, PauseReason.AGREED_TEST, start=date(2025, 9, 30),
-                             user=QE, note=note)  # fmt: skip
-        workflow.resume_clock(uow, number, end=date(2025, 10, 9), user=QE)
-        stored, result = workflow.assess_case(uow, number, POLICY, now=at(1))
+                             user=QE, note=note, now=at(0))  # fmt: skip
+        workflow.resume_clock(uow, number, end=date(2025, 10, 9), user=QE, now=at(10))
+        stored, result = workflow.assess_case(uow, number, POLICY, now=at(10))
     assert "salt-spray" in stored.case.problem.agreed_test_time
-    # 2 working days after 30 Sep, 9 Oct paused: 10 Oct and Sat 11 Oct (make-up day)
-    assert result.schedule.clock(Stage.D0).due.date() == date(2025, 10, 11)  # type: ignore[union-attr]
+    # rule DL-5: the first response runs on (9 and 10 Oct) ...
+    assert result.schedule.clock(Stage.D0).due.date() == date(2025, 10, 10)  # type: ignore[union-attr]
+    # ... the analysis clock stands still from 30 Sep to 9 Oct: 10, Sat 11, 13 … 17 Oct
+    assert result.schedule.clock(Stage.D4).due.date() == date(2025, 10, 17)  # type: ignore[union-attr]
+
+
+def test_pause_cannot_start_or_end_in_the_future(store: Store, number: str) -> None:
+    with store.uow() as uow:
+        with pytest.raises(ValidationError) as raised:
+            workflow.pause_clock(uow, number, PauseReason.AGREED_TEST, start=date(2025, 10, 3),
+                                 user=QE, note="test", now=at(0))  # fmt: skip
+        assert raised.value.field == "pauses.start"
+        workflow.pause_clock(uow, number, PauseReason.AGREED_TEST, start=date(2025, 9, 30),
+                             user=QE, note="test", now=at(0))  # fmt: skip
+        with pytest.raises(ValidationError) as raised:
+            workflow.resume_clock(uow, number, end=date(2025, 10, 20), user=QE, now=at(2))
+        assert raised.value.field == "pauses.end"
+        stored, _ = workflow.assess_case(uow, number, POLICY, now=at(2))
+    assert stored.case.pauses[0].end is None
 
 
 def test_same_kind_complaints_from_the_store_escalate(store: Store, number: str) -> None:

@@ -91,9 +91,10 @@ def test_qe_graded_severity_wins_over_the_suggestion_for_deadlines() -> None:
     assert clock(case, Stage.D3, at(2025, 9, 30, 11)).due == at(2025, 10, 1, 10)
 
 
-def test_general_complaint_containment_due_in_one_working_day() -> None:
+def test_general_complaint_containment_due_in_24_hours_like_a_serious_one() -> None:
+    # rule DL-2, DL-6: general complaints share the serious limits
     case = make_case(received=at(2025, 9, 30, 10), defect_kinds=[DefectKind.COSMETIC])
-    assert clock(case, Stage.D3, at(2025, 9, 30, 11)).due == end_of(date(2025, 10, 9))
+    assert clock(case, Stage.D3, at(2025, 9, 30, 11)).due == at(2025, 10, 1, 10)
 
 
 def test_incidental_complaint_shares_the_general_limits() -> None:
@@ -129,29 +130,32 @@ def test_feedback_after_the_analysis_was_done_does_not_move_its_deadline() -> No
 
 
 def test_clock_pauses_while_waiting_for_the_customer() -> None:
+    policy = policy_with(deadlines={"paused_stages": ["D0"]})
     case = make_case(received=at(2026, 11, 20, 9, 30))  # Fri; due Tue 24 without the pause
     case.pauses.append(Pause(PauseReason.WAITING_CUSTOMER, date(2026, 11, 23), date(2026, 11, 24)))
-    assert clock(case, Stage.D0, at(2026, 11, 25)).due == end_of(date(2026, 11, 26))
+    assert clock(case, Stage.D0, at(2026, 11, 25), policy).due == end_of(date(2026, 11, 26))
 
 
-def test_agreed_test_days_stop_the_24_hour_clock() -> None:
+def test_agreed_test_days_stop_an_elapsed_time_clock_the_policy_names() -> None:
+    policy = policy_with(deadlines={"paused_stages": ["D3"]})
     case = make_case(received=at(2026, 11, 20, 10), defect_kinds=[DefectKind.FUNCTIONAL])
     case.pauses.append(Pause(PauseReason.AGREED_TEST, date(2026, 11, 21), date(2026, 11, 21)))
     # 14 h on the 20th, nothing on the 21st, 10 h on the 22nd
-    assert clock(case, Stage.D3, at(2026, 11, 20, 11)).due == at(2026, 11, 22, 10)
+    assert clock(case, Stage.D3, at(2026, 11, 22, 11), policy).due == at(2026, 11, 22, 10)
 
 
 def test_open_pause_holds_the_clock_and_is_not_reported_due_soon() -> None:
+    policy = policy_with(deadlines={"paused_stages": ["D0"]})
     case = make_case(received=at(2026, 11, 20, 9, 30))
     case.pauses.append(Pause(PauseReason.WAITING_CUSTOMER, date(2026, 11, 24)))
-    d0 = clock(case, Stage.D0, at(2026, 11, 27, 10))  # Fri, still waiting
+    d0 = clock(case, Stage.D0, at(2026, 11, 27, 10), policy)  # Fri, still waiting
     assert d0.paused
     assert d0.state is ClockState.DUE
     assert d0.due == end_of(date(2026, 11, 30))  # Mon 23, then Mon 30 after the open pause
 
 
 def test_policy_decides_which_pauses_stop_the_clock() -> None:
-    policy = policy_with(deadlines={"pause_reasons": ["waiting_customer"]})
+    policy = policy_with(deadlines={"pause_reasons": ["waiting_customer"], "paused_stages": ["D0"]})
     case = make_case(received=at(2026, 11, 20, 9, 30))
     case.pauses.append(Pause(PauseReason.AGREED_TEST, date(2026, 11, 23), date(2026, 11, 24)))
     assert clock(case, Stage.D0, at(2026, 11, 21), policy).due == end_of(date(2026, 11, 24))
@@ -218,16 +222,23 @@ def test_whole_case_done_when_closed() -> None:
     assert clock(case, Stage.D8, at(2025, 10, 20)).state is ClockState.DONE_ON_TIME
 
 
-# ---------------------------------------------------------------- seed 001 and the call-back
+# ---------------------------------------------------------------- rule CL-5 and the call-back
+
+
+def without_8d(**kwargs: object):  # type: ignore[no-untyped-def]
+    """A complaint handled without an 8D (a customer request): rule CL-5's limits apply."""
+    case = make_case(**kwargs)  # type: ignore[arg-type]
+    case.validity = Validity.CUSTOMER_REQUEST
+    return case
 
 
 def test_service_complaint_closes_within_two_working_days() -> None:
-    case = make_case(received=at(2025, 9, 26, 10), category=ComplaintCategory.SERVICE)
+    case = without_8d(received=at(2025, 9, 26, 10), category=ComplaintCategory.SERVICE)
     assert clock(case, Stage.D8, at(2025, 9, 26, 11)).due == end_of(date(2025, 9, 29))
 
 
 def test_other_complaint_is_handled_the_next_working_day() -> None:
-    case = make_case(received=at(2025, 9, 30, 10), category=ComplaintCategory.OTHER)
+    case = without_8d(received=at(2025, 9, 30, 10), category=ComplaintCategory.OTHER)
     assert clock(case, Stage.D8, at(2025, 9, 30, 11)).due == end_of(date(2025, 10, 9))
 
 
@@ -240,27 +251,27 @@ def d8_notices(case: object, now: datetime, policy: object = POLICY) -> list[tup
 
 
 def test_refund_progress_complaint_closes_within_15_working_days() -> None:
-    case = make_case(received=at(2025, 9, 30, 10), topic="refund_progress")
+    case = without_8d(received=at(2025, 9, 30, 10), topic="refund_progress")
     # 9, 10, Sat 11 (调休), 13–17, 20–24, 27, 28 Oct: National Day and weekends skipped
     assert clock(case, Stage.D8, at(2025, 9, 30, 11)).due == end_of(date(2025, 10, 28))
     assert d8_notices(case, at(2025, 9, 30, 11)) == []
 
 
 def test_refund_review_complaint_closes_within_5_working_days() -> None:
-    case = make_case(received=at(2025, 9, 26, 10), topic="refund_review")  # a Friday
+    case = without_8d(received=at(2025, 9, 26, 10), topic="refund_review")  # a Friday
     # Sun 28 Sep (调休), 29, 30 Sep, then 9, 10 Oct after the National Day break
     assert clock(case, Stage.D8, at(2025, 9, 26, 11)).due == end_of(date(2025, 10, 10))
 
 
 def test_service_topic_closes_within_2_working_days_over_a_weekend() -> None:
-    case = make_case(received=at(2026, 11, 20, 9, 30), topic="engineer_service")  # a Friday
+    case = without_8d(received=at(2026, 11, 20, 9, 30), topic="engineer_service")  # a Friday
     assert clock(case, Stage.D8, at(2026, 11, 20, 10)).due == end_of(date(2026, 11, 24))
 
 
 def test_topic_limit_wins_over_category_limit() -> None:
     received, now = at(2025, 9, 26, 10), at(2025, 9, 26, 11)
-    service = make_case(received=received, category=ComplaintCategory.SERVICE)
-    termination = make_case(
+    service = without_8d(received=received, category=ComplaintCategory.SERVICE)
+    termination = without_8d(
         received=received, category=ComplaintCategory.SERVICE, topic="contract_termination"
     )
     assert clock(service, Stage.D8, now).due == end_of(date(2025, 9, 29))  # 2 working days
@@ -269,14 +280,14 @@ def test_topic_limit_wins_over_category_limit() -> None:
 
 
 def test_topic_limit_wins_over_the_grades_d8_deadline() -> None:
-    case = make_case(received=at(2025, 9, 30, 10), line_stop=True, topic="commission")
+    case = without_8d(received=at(2025, 9, 30, 10), line_stop=True, topic="commission")
     # serious: one week elapsed (7 Oct) without a topic; the topic's 10 working days instead:
     # 9, 10, Sat 11 (调休), 13–17, 20, 21 Oct
     assert clock(case, Stage.D8, at(2025, 9, 30, 11)).due == end_of(date(2025, 10, 21))
 
 
 def test_unknown_topic_falls_back_to_category_limit_with_a_notice() -> None:
-    case = make_case(
+    case = without_8d(
         received=at(2025, 9, 26, 10), category=ComplaintCategory.SERVICE, topic="parking_fee"
     )
     now = at(2025, 9, 26, 11)
@@ -287,7 +298,7 @@ def test_unknown_topic_falls_back_to_category_limit_with_a_notice() -> None:
 
 
 def test_unknown_topic_without_a_category_limit_falls_back_to_the_grade_with_a_notice() -> None:
-    case = make_case(received=at(2025, 9, 30, 10), line_stop=True, topic="parking_fee")
+    case = without_8d(received=at(2025, 9, 30, 10), line_stop=True, topic="parking_fee")
     now = at(2025, 9, 30, 11)
     assert clock(case, Stage.D8, now).due == at(2025, 10, 7, 10)  # serious: one week
     assert d8_notices(case, now) == [
@@ -297,7 +308,7 @@ def test_unknown_topic_without_a_category_limit_falls_back_to_the_grade_with_a_n
 
 def test_company_policy_can_add_a_topic_limit() -> None:
     policy = policy_with(closure={"topic_limits": {"parking_fee": 3}})
-    case = make_case(received=at(2025, 9, 26, 10), topic="parking_fee")
+    case = without_8d(received=at(2025, 9, 26, 10), topic="parking_fee")
     now = at(2025, 9, 26, 11)
     # Sun 28 (调休), 29, 30 Sep
     assert clock(case, Stage.D8, now, policy).due == end_of(date(2025, 9, 30))

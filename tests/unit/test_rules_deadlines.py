@@ -1,0 +1,103 @@
+"""Deadline rules DL-1 … DL-6 and CL-5 (docs/RULES.md) on dates that cross the 2026
+National Day break (Thu 1 – Wed 7 Oct 2026; Sat 10 Oct 2026 is a make-up working day)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from eightd.domain import (
+    ComplaintCategory,
+    DefectKind,
+    Pause,
+    PauseReason,
+    Stage,
+    Validity,
+)
+from eightd.policy import ClockState, paused_days, schedule
+from tests.unit._policy_support import POLICY, at, end_of, entered, make_case
+
+RECEIVED = at(2026, 9, 30, 10)  # Wednesday before the National Day break
+NOW = at(2026, 9, 30, 11)
+
+GRADES = {
+    "serious": [DefectKind.FUNCTIONAL],
+    "general": [DefectKind.COSMETIC],
+    "incidental": [DefectKind.PACKAGING],
+}
+
+
+@pytest.mark.parametrize("grade", sorted(GRADES))
+def test_dl6_every_grade_has_the_serious_limits_across_national_day_2026(grade: str) -> None:
+    case = make_case("202609-0001", received=RECEIVED, defect_kinds=GRADES[grade])
+    result = schedule(case, POLICY, now=NOW)
+    # DL-1: 2 working days: Thu 8 Oct, Fri 9 Oct after the break
+    assert result.clock(Stage.D0).due == end_of(date(2026, 10, 9))
+    # DL-2: containment within 24 h, holiday or not
+    assert result.clock(Stage.D3).due == at(2026, 10, 1, 10)
+    # DL-4: the whole case within one week
+    assert result.clock(Stage.D8).due == at(2026, 10, 7, 10)
+
+
+def test_cl5_serious_service_complaint_keeps_the_8d_deadline() -> None:
+    case = make_case(
+        "202609-0002",
+        received=RECEIVED,
+        category=ComplaintCategory.SERVICE,
+        defect_kinds=[DefectKind.FUNCTIONAL],
+    )
+    case.validity = Validity.FOUNDED
+    # not the service desk's 2 working days (9 Oct): one week
+    assert schedule(case, POLICY, now=NOW).clock(Stage.D8).due == at(2026, 10, 7, 10)
+
+
+def test_cl5_closure_limit_never_shortens_an_8d_with_a_topic() -> None:
+    case = make_case("202609-0003", received=RECEIVED, topic="engineer_service")
+    result = schedule(case, POLICY, now=NOW)
+    assert result.clock(Stage.D8).due == at(2026, 10, 7, 10)
+    assert result.warnings == ()
+
+
+def test_cl5_service_request_without_8d_closes_within_two_working_days() -> None:
+    case = make_case("202609-0004", received=RECEIVED, category=ComplaintCategory.SERVICE)
+    case.validity = Validity.CUSTOMER_REQUEST
+    assert schedule(case, POLICY, now=NOW).clock(Stage.D8).due == end_of(date(2026, 10, 9))
+
+
+def test_dl5_agreed_test_stops_the_analysis_clock_only() -> None:
+    case = make_case("202609-0005", received=RECEIVED)
+    case.pauses.append(Pause(PauseReason.AGREED_TEST, date(2026, 10, 8), date(2026, 10, 9), "t"))
+    result = schedule(case, POLICY, now=at(2026, 10, 12, 9))
+    # the first response and the containment run on
+    assert result.clock(Stage.D0).due == end_of(date(2026, 10, 9))
+    assert result.clock(Stage.D3).due == at(2026, 10, 1, 10)
+    # 7 working days from 30 Sep: 8, 9, Sat 10, 12, 13, 14, 15 Oct; 8 and 9 Oct stand still
+    assert result.clock(Stage.D4).due == end_of(date(2026, 10, 19))
+
+
+def test_dl5_pause_after_a_stage_was_finished_does_not_move_its_deadline() -> None:
+    policy_stages = POLICY.deadlines.paused_stages
+    assert Stage.D4 in policy_stages
+    case = make_case("202609-0006", received=RECEIVED)
+    entered(case, Stage.D5, at(2026, 10, 12, 9))  # analysis done on Mon 12 Oct
+    case.pauses.append(Pause(PauseReason.AGREED_TEST, date(2026, 10, 13), date(2026, 10, 20), "t"))
+    d4 = schedule(case, POLICY, now=at(2026, 10, 21, 9)).clock(Stage.D4)
+    # 8, 9, Sat 10, 12, 13, 14, 15 Oct: the later pause is not counted
+    assert d4.due == end_of(date(2026, 10, 15))
+    assert d4.state is ClockState.DONE_ON_TIME
+
+
+def test_dl5_pause_cannot_stop_the_clock_beyond_today() -> None:
+    case = make_case("202609-0007", received=RECEIVED)
+    case.pauses.append(Pause(PauseReason.AGREED_TEST, date(2026, 10, 8), date(2026, 12, 31), "t"))
+    days = paused_days(case, POLICY, today=date(2026, 10, 9))
+    assert days == frozenset({date(2026, 10, 8), date(2026, 10, 9)})
+
+
+def test_dl5_waiting_for_the_customer_does_not_stop_the_first_response() -> None:
+    case = make_case("202609-0008", received=RECEIVED)
+    case.pauses.append(Pause(PauseReason.WAITING_CUSTOMER, date(2026, 10, 8)))
+    d0 = schedule(case, POLICY, now=at(2026, 10, 10, 9)).clock(Stage.D0)
+    assert d0.state is ClockState.OVERDUE
+    assert not d0.paused
