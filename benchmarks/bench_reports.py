@@ -19,6 +19,7 @@ The cases are ``demo_cases_large(n)`` in a fresh SQLite store.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -27,6 +28,7 @@ import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -56,13 +58,19 @@ def make_store(folder: Path, n: int) -> tuple[str, list[str]]:
     return url, [c.number for c in cases]
 
 
+def _application(url: str) -> Any:
+    from eightd.application import Application
+    from eightd.settings import Settings
+
+    settings = Settings(database_url=url, user="bench", lang="en")
+    return Application.from_settings(settings, now=lambda: AS_OF)
+
+
 def params(number: str, url: str) -> dict[str, object]:
-    return {
-        "complaint_number": number,
-        "case_source": url,
-        "lang": "en",
-        "as_of": AS_OF.isoformat(),
-    }
+    """The template's parameters, as the application builds them (the case and its view)."""
+    with _application(url) as app:
+        parameters: dict[str, object] = app.report_request(number).parameters()
+    return parameters
 
 
 def bench_naive(numbers: list[str], url: str, out: Path) -> float:
@@ -77,8 +85,7 @@ def bench_naive(numbers: list[str], url: str, out: Path) -> float:
             str(TEMPLATE),
             str(nb),
         ]
-        for key, value in params(number, url).items():
-            args += ["-p", key, str(value)]
+        args += ["-y", json.dumps(params(number, url), ensure_ascii=False)]
         subprocess.run(args, check=True, env=_env(), capture_output=True)
         subprocess.run(
             [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)],
@@ -111,9 +118,9 @@ def bench_inproc(numbers: list[str], url: str, out: Path) -> float:
 def bench_floor(numbers: list[str], url: str, out: Path) -> float:
     from eightd.diagrams import fishbone, five_whys
     from eightd.policy import load_policy
-    from eightd.reports.context import build_context
     from eightd.reports.render import page_html
     from eightd.services.workflow import assess_case
+    from eightd.views.case import build_context
 
     started = time.perf_counter()
     policy = load_policy()
@@ -159,13 +166,13 @@ def bench_eightd(url: str, jobs: int, out: Path) -> float:
 
 def bench_warm_single(numbers: list[str], url: str, out: Path) -> float:
     from eightd.reports.generate import ReportWriter
-    from eightd.reports.request import make_request
 
     with ReportWriter() as writer:
         writer.warm_up()
         times = []
         for number in numbers[:6]:
-            request = make_request(number, case_source=url, out_dir=out, lang="en", as_of=AS_OF)
+            with _application(url) as app:
+                request = app.report_request(number, out_dir=out)
             started = time.perf_counter()
             writer.write(request)
             times.append(time.perf_counter() - started)

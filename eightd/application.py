@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eightd import services
@@ -63,13 +64,26 @@ from eightd.services.cases import ROLES
 from eightd.services.stages import ITEM_PREFIXES, Collection, Item
 from eightd.services.workflow import Attention
 from eightd.settings import Settings
+from eightd.store import AuditEntry, CaseSummary, StoredCase, User
 
 if TYPE_CHECKING:
     import pandas
 
-    from eightd.store import AuditEntry, CaseSummary, SqlUnitOfWork, Store, StoredCase, User
+    from eightd.reports.batch import BatchItem, ReportPool
+    from eightd.reports.request import ReportRequest, ReportResult
+    from eightd.store import SqlUnitOfWork, Store
+    from eightd.views import CaseView
 
-__all__ = ["ITEM_COLLECTIONS", "ROLES", "Application", "Attention"]
+__all__ = [
+    "ITEM_COLLECTIONS",
+    "ROLES",
+    "Application",
+    "Attention",
+    "AuditEntry",
+    "CaseSummary",
+    "StoredCase",
+    "User",
+]
 
 ITEM_COLLECTIONS: tuple[str, ...] = tuple(ITEM_PREFIXES)
 
@@ -178,6 +192,26 @@ class Application:
             services.set_user_roles(uow, self.user, ROLES, now=self.now())
         return True
 
+    def upgrade_schema(self) -> None:
+        """Apply the schema migrations (``eightd db upgrade``; PostgreSQL needs it)."""
+        from eightd.store import create_engine, upgrade
+
+        engine = create_engine(self.settings.database_url)
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
+
+    def schema_revisions(self) -> tuple[str | None, str | None]:
+        """(the database's schema revision, the newest one this eightd knows)."""
+        from eightd.store import create_engine, current_revision, head_revision
+
+        engine = create_engine(self.settings.database_url)
+        try:
+            return current_revision(engine), head_revision()
+        finally:
+            engine.dispose()
+
     def users(self) -> list[User]:
         with self._uow() as uow:
             found: list[User] = uow.users.list()
@@ -219,6 +253,17 @@ class Application:
         with self._uow() as uow:
             return services.assess_case(uow, number, self.policy, now=self._at(at))
 
+    def view(self, number: str, *, lang: str | None = None, at: datetime | None = None) -> CaseView:
+        """The view model of a case (header, D0–D8, stages with state and due date, review
+        findings, approval) in ``lang`` (default: the application's) as of ``at``."""
+        from eightd.views import build_view
+
+        moment = self._at(at)
+        stored, assessment = self.assess(number, at=moment)
+        return build_view(
+            stored.case, assessment, lang=lang or self.lang, now=moment, version=stored.version
+        )
+
     def lint(self, number: str, *, at: datetime | None = None) -> LintReport:
         return self.assess(number, at=at)[1].lint
 
@@ -248,8 +293,6 @@ class Application:
 
     def list_frame(self, **filters: Any) -> pandas.DataFrame:
         import pandas as pd
-
-        from eightd.store import CaseSummary
 
         rows = self.list_cases(**filters)
         columns = list(CaseSummary.__dataclass_fields__)
@@ -552,3 +595,145 @@ class Application:
 
     def _local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.policy.tz).date()
+
+    # ---------------------------------------------------------------- reports
+
+    def report_request(
+        self,
+        number: str,
+        *,
+        formats: Iterable[str] = ("html",),
+        out_dir: str | Path = ".",
+        lang: str | None = None,
+        at: datetime | None = None,
+        source: str | Path | None = None,
+        template: str | Path | None = None,
+    ) -> ReportRequest:
+        """What the report kernel renders for ``number``: the case document and its view
+        model as of ``at``, read from the store, or from an export file ``source``
+        (``.json``; the other cases in it count for escalation). No URL travels."""
+        return self.report_requests(
+            [number], formats=formats, out_dir=out_dir, lang=lang, at=at, source=source,
+            template=template,
+        )[0]  # fmt: skip
+
+    def report_requests(
+        self,
+        numbers: Sequence[str],
+        *,
+        formats: Iterable[str] = ("html",),
+        out_dir: str | Path = ".",
+        lang: str | None = None,
+        at: datetime | None = None,
+        source: str | Path | None = None,
+        template: str | Path | None = None,
+    ) -> list[ReportRequest]:
+        from eightd.domain import case_to_dict
+        from eightd.reports.request import make_request
+        from eightd.views import build_view
+
+        moment = self._at(at)
+        language = lang or self.lang
+        found = (
+            self._assessed_from_export(Path(source), numbers, moment)
+            if source
+            else self._assessed_from_store(numbers, moment)
+        )
+        return [
+            make_request(
+                stored_case.number,
+                case=case_to_dict(stored_case),
+                view=build_view(
+                    stored_case, assessment, lang=language, now=moment, version=version
+                ).to_dict(),
+                out_dir=out_dir,
+                formats=formats,
+                lang=language,
+                as_of=moment,
+                template=template,
+            )
+            for stored_case, version, assessment in found
+        ]
+
+    def _assessed_from_store(
+        self, numbers: Sequence[str], moment: datetime
+    ) -> list[tuple[Case, int | None, Assessment]]:
+        out: list[tuple[Case, int | None, Assessment]] = []
+        with self._uow() as uow:
+            for number in numbers:
+                stored, assessment = services.assess_case(uow, number, self.policy, now=moment)
+                out.append((stored.case, stored.version, assessment))
+        return out
+
+    def _assessed_from_export(
+        self, path: Path, numbers: Sequence[str], moment: datetime
+    ) -> list[tuple[Case, int | None, Assessment]]:
+        from eightd.errors import ReportError
+        from eightd.policy import CaseSummary as PolicySummary
+        from eightd.policy import assess
+
+        cases = {c.number: c for c in self.read_export(path)}
+        others = []
+        for case in cases.values():
+            try:
+                others.append(PolicySummary.of(case))
+            except ValueError:  # a case without a receipt date has no summary
+                continue
+        out: list[tuple[Case, int | None, Assessment]] = []
+        for number in numbers:
+            if number not in cases:
+                raise ReportError("report.error.no_case", number=number, source=str(path))
+            case = cases[number]
+            out.append((case, None, assess(case, self.policy, now=moment, others=others)))
+        return out
+
+    @staticmethod
+    def read_export(path: str | Path) -> list[Case]:
+        """The cases of an export file (untrusted: errors name the field)."""
+        import json
+
+        from eightd.domain import parse_export
+        from eightd.errors import ValidationError
+
+        try:
+            with open(path, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except OSError as exc:
+            raise ValidationError(
+                str(path), "error.reason.unreadable", detail=exc.strerror
+            ) from None
+        except ValueError as exc:
+            raise ValidationError(str(path), "error.reason.bad_json", detail=str(exc)) from None
+        return parse_export(data)
+
+    def report(self, number: str, **options: Any) -> ReportResult:
+        """Write the report of ``number`` (options: see :meth:`report_request`)."""
+        from eightd.reports.generate import write_report
+
+        return write_report(self.report_request(number, **options))
+
+    def reports(
+        self,
+        numbers: Sequence[str],
+        *,
+        jobs: int | None = None,
+        progress: bool = False,
+        **options: Any,
+    ) -> list[BatchItem]:
+        """Write many reports on warm kernels in parallel; one failure stops no other."""
+        from eightd.reports.batch import generate_reports
+
+        requests = self.report_requests(numbers, **options)
+        return generate_reports(requests, jobs=jobs, progress=progress, lang=self.lang)
+
+    async def report_async(
+        self, number: str, *, pool: ReportPool | None = None, **options: Any
+    ) -> ReportResult:
+        """:meth:`report` for an event loop (a Voilà callback): reading the case and
+        rendering run off the loop, so the page keeps responding."""
+        import asyncio
+
+        from eightd.reports.generate import generate_report_async
+
+        request = await asyncio.to_thread(self.report_request, number, **options)
+        return await generate_report_async(request, pool=pool)

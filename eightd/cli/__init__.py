@@ -1,6 +1,6 @@
 """The ``eightd`` command line. Each area registers its sub-commands from its own module.
 
-Handlers receive an :class:`App` (settings, the store opened on first use, the
+Handlers receive an :class:`App` (the application built from settings, the
 output language) and the parsed arguments, call the services, and print.
 Errors of eightd reach the user as one sentence in their language; exit codes:
 0 ok, 1 refused or failed (EightDError, blocking lint finding), 2 usage.
@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from eightd.cli.app import App, Printer
+from eightd.cli.app import App, Printer, parse_when
 from eightd.errors import EightDError
 from eightd.i18n import default_lang, normalize_lang, t
 from eightd.settings import Settings
@@ -93,6 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     app = App(settings, Printer(sys.stdout))
     try:
+        at = getattr(args, "at", None)
+        if at:  # the clock seam: every time the command records is this moment
+            fixed = parse_when(at, "at")
+            app = App(settings, app.out, now=lambda: fixed)
         return int(args.handler(app, args) or 0)
     except EightDError as exc:
         print(t("cli.error_prefix", settings.lang) + exc.message(settings.lang), file=sys.stderr)

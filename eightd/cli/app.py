@@ -1,18 +1,30 @@
-"""What every command handler gets: settings, the store (opened lazily), printing helpers."""
+"""What every command handler gets: the application (settings, the store opened lazily,
+the policy, the clock), printing helpers, and the option helpers every editing
+command shares (``--version N``, ``--at DATETIME``)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
 
+from eightd.application import Application
 from eightd.errors import ValidationError
 from eightd.i18n import t
 from eightd.settings import Settings
 
-__all__ = ["App", "Printer", "display_width", "parse_day", "parse_when"]
+__all__ = [
+    "App",
+    "Printer",
+    "add_at",
+    "add_version",
+    "display_width",
+    "parse_day",
+    "parse_when",
+]
 
 
 def parse_when(text: str, field: str) -> datetime:
@@ -22,6 +34,24 @@ def parse_when(text: str, field: str) -> datetime:
     except ValueError:
         raise ValidationError(field, "error.reason.not_datetime") from None
     return moment if moment.tzinfo else moment.astimezone()
+
+
+def add_version(parser: argparse.ArgumentParser, lang: str) -> None:
+    """``--version N``: the version of the case the user saw; a newer stored one is refused.
+    (``--expected-version`` is kept as an alias.)"""
+    parser.add_argument(
+        "--version",
+        "--expected-version",
+        dest="version",
+        type=int,
+        metavar="N",
+        help=t("app.opt.version", lang),
+    )
+
+
+def add_at(parser: argparse.ArgumentParser, lang: str, help_key: str = "app.opt.at") -> None:
+    """``--at DATETIME``: the moment the command records (default: now)."""
+    parser.add_argument("--at", metavar="DATETIME", help=t(help_key, lang))
 
 
 def parse_day(text: str, field: str) -> date:
@@ -81,10 +111,19 @@ class Printer:
 
 
 class App:
-    def __init__(self, settings: Settings, out: Printer) -> None:
+    """A command's view of eightd: the :class:`Application` and the output."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        out: Printer,
+        *,
+        now: Callable[[], datetime] | None = None,
+        application: Application | None = None,
+    ) -> None:
         self.settings = settings
         self.out = out
-        self._store: Any = None
+        self.application = application or Application.from_settings(settings, now=now)
 
     @property
     def lang(self) -> str:
@@ -93,15 +132,8 @@ class App:
     def t(self, key: str, **params: Any) -> str:
         return t(key, self.lang, **params)
 
-    @property
-    def store(self) -> Any:
-        """The case store, opened on first use (SQLite is created on the fly)."""
-        if self._store is None:
-            from eightd.store import open_store
-
-            self._store = open_store(self.settings.database_url)
-        return self._store
+    def now(self) -> datetime:
+        return self.application.now()
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.dispose()
+        self.application.dispose()

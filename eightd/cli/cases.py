@@ -12,8 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from eightd import services
-from eightd.cli.app import App
+from eightd.cli.app import App, add_at, add_version
 from eightd.domain import (
     Case,
     CaseStatus,
@@ -30,9 +29,11 @@ from eightd.domain.fields import decode
 from eightd.errors import ValidationError
 from eightd.i18n import t
 
-__all__ = ["add_filters", "filters_of", "read_json_file", "register"]
+__all__ = ["VERSION_KEY", "add_filters", "filters_of", "read_json_file", "register"]
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
+# the key under which `eightd show --json` records the version the document was read at
+VERSION_KEY = "version"
 
 
 def register(sub: Any, lang: str) -> None:
@@ -59,6 +60,7 @@ def register(sub: Any, lang: str) -> None:
 
     p = add("new", cmd_new)
     p.add_argument("file", help=t("cli.new.file", lang))
+    add_at(p, lang)
 
     p = add("list", cmd_list)
     add_filters(p, lang)
@@ -67,16 +69,19 @@ def register(sub: Any, lang: str) -> None:
     p = add("show", cmd_show)
     p.add_argument("number")
     p.add_argument("--json", action="store_true", help=t("cli.show.json", lang))
+    add_at(p, lang)
 
     p = add("history", cmd_history)
     p.add_argument("number")
 
     p = add("update", cmd_update)
     p.add_argument("file", help=t("cli.update.file", lang))
-    p.add_argument("--expected-version", type=int, metavar="N", help=t("cli.update.version", lang))
+    add_version(p, lang)
+    add_at(p, lang)
 
     p = add("import", cmd_import)
     p.add_argument("file")
+    add_at(p, lang)
 
     p = add("export", cmd_export)
     p.add_argument("--format", choices=["json"], default="json")
@@ -97,6 +102,7 @@ def register(sub: Any, lang: str) -> None:
         help=t("cli.user.role", lang),
     )
     p.add_argument("--display-name", default="")
+    add_at(p, lang)
     p.set_defaults(handler=cmd_user_add)
     user_sub.add_parser("list", help=t("cli.user.list_help", lang)).set_defaults(
         handler=cmd_user_list
@@ -120,56 +126,32 @@ def filters_of(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_init(app: App, args: argparse.Namespace) -> int:
-    store = app.store
-    store.upgrade()
-    with store.uow() as uow:
-        if not uow.users.list():
-            # the first user of a fresh store can do everything (single-user default)
-            services.set_user_roles(uow, app.settings.user, services.cases.ROLES)
-            app.out.line(app.t("cli.init.first_user", user=app.settings.user))
-    app.out.line(app.t("cli.init.done", url=store.url))
+    application = app.application
+    if application.init_store():
+        # the first user of a fresh store can do everything (single-user default)
+        app.out.line(app.t("cli.init.first_user", user=app.settings.user))
+    app.out.line(app.t("cli.init.done", url=application.store_url))
     return 0
 
 
 def cmd_db_upgrade(app: App, args: argparse.Namespace) -> int:
-    from eightd.store import create_engine, upgrade
-
-    engine = create_engine(app.settings.database_url)
-    try:
-        upgrade(engine)
-    finally:
-        engine.dispose()
+    app.application.upgrade_schema()
     app.out.line(app.t("cli.db.upgraded"))
     return 0
 
 
 def cmd_db_current(app: App, args: argparse.Namespace) -> int:
-    from eightd.store import create_engine, current_revision, head_revision
-
-    engine = create_engine(app.settings.database_url)
-    try:
-        current = current_revision(engine)
-    finally:
-        engine.dispose()
-    app.out.line(app.t("cli.db.current", current=current or "-", head=head_revision()))
+    current, head = app.application.schema_revisions()
+    app.out.line(app.t("cli.db.current", current=current or "-", head=head))
     return 0
 
 
 def cmd_demo(app: App, args: argparse.Namespace) -> int:
-    from eightd.demo import demo_cases
-
-    cases = demo_cases(args.today)
-    with app.store.uow() as uow:
-        present = [c.number for c in cases if uow.cases.exists(c.number)]
-        if len(present) == len(cases):
-            app.out.line(app.t("cli.demo.already", count=len(cases)))
-            return 0
-        if present:
-            raise ValidationError("number", "error.reason.already_exists", value=present[0])
-        if not uow.users.list():
-            services.set_user_roles(uow, app.settings.user, services.cases.ROLES)
-        services.import_cases(uow, cases, user=app.settings.user)
-    app.out.line(app.t("cli.demo.loaded", count=len(cases), url=app.store.url))
+    count, already = app.application.load_demo(args.today)
+    if already:
+        app.out.line(app.t("cli.demo.already", count=count))
+    else:
+        app.out.line(app.t("cli.demo.loaded", count=count, url=app.application.store_url))
     return 0
 
 
@@ -201,18 +183,13 @@ def cmd_new(app: App, args: argparse.Namespace) -> int:
     if not isinstance(title, str):
         raise ValidationError("title", "error.reason.not_text")
     intake = decode(Intake, data.pop("intake", data), "intake")
-    from eightd.cli.policy import policy_of
-
-    policy = policy_of(app)
-    with app.store.uow() as uow:
-        stored = services.open_case(uow, intake, title=title, user=app.settings.user, policy=policy)
+    stored = app.application.open_complaint(intake, title=title)
     app.out.line(app.t("cli.new.opened", number=stored.case.number))
     return 0
 
 
 def cmd_list(app: App, args: argparse.Namespace) -> int:
-    with app.store.uow() as uow:
-        rows = services.list_cases(uow, **filters_of(args))
+    rows = app.application.list_cases(**filters_of(args))
     if args.format == "json":
         app.out.json([_summary_dict(r) for r in rows])
         return 0
@@ -277,24 +254,21 @@ def _csv_safe(value: Any) -> str:
 
 def cmd_show(app: App, args: argparse.Namespace) -> int:
     if args.json:
-        with app.store.uow() as uow:
-            stored = services.load_case(uow, args.number)
-        app.out.json(case_to_dict(stored.case))
+        # the version it was read at travels with the document: `eightd update` of this
+        # file is refused once someone else has saved the case meanwhile
+        stored = app.application.load(args.number)
+        app.out.json({VERSION_KEY: stored.version, **case_to_dict(stored.case)})
         return 0
-    from eightd.cli.policy import assessment_lines, policy_of
+    from eightd.cli.policy import assessment_lines
     from eightd.cli.show import print_case
-    from eightd.services import workflow
 
-    policy = policy_of(app)
-    with app.store.uow() as uow:
-        stored, result = workflow.assess_case(uow, args.number, policy)
-    print_case(app, stored, assessment_lines(app, result, policy))
+    stored, result = app.application.assess(args.number)
+    print_case(app, stored, assessment_lines(app, result, app.application.policy))
     return 0
 
 
 def cmd_history(app: App, args: argparse.Namespace) -> int:
-    with app.store.uow() as uow:
-        entries = services.audit_trail(uow, args.number)
+    entries = app.application.history(args.number)
     headers = [app.t(f"cli.history.col.{k}") for k in ("at", "user", "action", "path", "change")]
     rows = [
         [
@@ -315,27 +289,29 @@ def _short(value: Any) -> str:
 
 
 def cmd_update(app: App, args: argparse.Namespace) -> int:
-    case = case_from_dict(read_json_file(args.file))
-    with app.store.uow() as uow:
-        version = args.expected_version
-        if version is None:
-            version = services.load_case(uow, case.number).version
-        stored = services.replace_case(uow, case, expected_version=version, user=app.settings.user)
+    data = read_json_file(args.file)
+    version = args.version
+    if isinstance(data, dict) and VERSION_KEY in data:
+        data = dict(data)
+        read_at = data.pop(VERSION_KEY)
+        if not isinstance(read_at, int) or isinstance(read_at, bool) or read_at < 1:
+            raise ValidationError(VERSION_KEY, "error.reason.not_integer")
+        version = read_at if version is None else version
+    case = case_from_dict(data)
+    stored = app.application.replace(case, version=version)
     app.out.line(app.t("cli.update.saved", number=case.number, version=stored.version))
     return 0
 
 
 def cmd_import(app: App, args: argparse.Namespace) -> int:
     cases = parse_export(read_json_file(args.file))
-    with app.store.uow() as uow:
-        numbers = services.import_cases(uow, cases, user=app.settings.user)
+    numbers = app.application.import_cases(cases)
     app.out.line(app.t("cli.import.done", count=len(numbers)))
     return 0
 
 
 def cmd_export(app: App, args: argparse.Namespace) -> int:
-    with app.store.uow() as uow:
-        cases: list[Case] = services.export_cases(uow, **filters_of(args))
+    cases: list[Case] = app.application.export(**filters_of(args))
     text = dumps_export(cases)
     if not args.output or args.output == "-":
         app.out.stream.write(text)
@@ -364,15 +340,13 @@ def cmd_schema(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_user_add(app: App, args: argparse.Namespace) -> int:
-    with app.store.uow() as uow:
-        user = services.set_user_roles(uow, args.name, args.role, display_name=args.display_name)
+    user = app.application.set_user_roles(args.name, args.role, display_name=args.display_name)
     app.out.line(app.t("cli.user.saved", name=user.name, roles=", ".join(sorted(user.roles))))
     return 0
 
 
 def cmd_user_list(app: App, args: argparse.Namespace) -> int:
-    with app.store.uow() as uow:
-        users = uow.users.list()
+    users = app.application.users()
     app.out.table(
         [app.t("cli.user.col.name"), app.t("cli.user.col.roles")],
         [[u.name, ", ".join(sorted(u.roles))] for u in users],

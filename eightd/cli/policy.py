@@ -5,10 +5,10 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from eightd.cli.app import App, parse_day, parse_when
+from eightd.cli.app import App, add_at, add_version, parse_day
 from eightd.domain import (
     AbnormalGround,
     Callback,
@@ -30,7 +30,6 @@ from eightd.policy import (
     Policy,
     load_policy,
 )
-from eightd.services import workflow
 
 __all__ = ["assessment_lines", "policy_of", "register"]
 
@@ -53,47 +52,51 @@ def register(sub: Any, lang: str) -> None:
 
     p = add("lint", cmd_lint)
     p.add_argument("--json", action="store_true")
+    add_at(p, lang)
 
     p = add("overdue", cmd_overdue, number=False)
     p.add_argument("--json", action="store_true")
+    add_at(p, lang)
 
-    p = add("grade", cmd_grade)
+    def edit(name: str, handler: Any) -> argparse.ArgumentParser:
+        parser = add(name, handler)
+        add_version(parser, lang)
+        add_at(parser, lang)
+        return parser
+
+    p = edit("grade", cmd_grade)
     p.add_argument("--severity", choices=[s.value for s in Severity])
     p.add_argument("--priority", choices=[s.value for s in Priority])
     p.add_argument("--reason", default="", help=t("cli.grade.reason", lang))
-    p.add_argument("--expected-version", type=int, metavar="N")
 
-    p = add("advance", cmd_advance)
+    p = edit("advance", cmd_advance)
     p.add_argument("--note", default="")
-    p.add_argument("--expected-version", type=int, metavar="N")
 
-    p = add("verify", cmd_verify)
+    p = edit("verify", cmd_verify)
     p.add_argument("file", help=t("cli.verify.file", lang))
 
-    p = add("pause", cmd_pause)
+    p = edit("pause", cmd_pause)
     p.add_argument("--reason", choices=[r.value for r in PauseReason], required=True)
     p.add_argument("--from", dest="start", metavar="DATE", help=t("cli.pause.from", lang))
     p.add_argument("--note", default="", help=t("cli.pause.note", lang))
 
-    p = add("resume", cmd_resume)
+    p = edit("resume", cmd_resume)
     p.add_argument("--on", dest="end", metavar="DATE", help=t("cli.resume.on", lang))
 
-    p = add("callback", cmd_callback)
+    p = edit("callback", cmd_callback)
     p.add_argument("--outcome", choices=[o.value for o in CallbackOutcome], required=True)
-    p.add_argument("--at", metavar="DATETIME")
     p.add_argument("--note", default="")
 
-    p = add("approve", cmd_approve)
+    p = edit("approve", cmd_approve)
     p.add_argument("--meaning", default="", help=t("cli.approve.meaning", lang))
-    p.add_argument("--expected-version", type=int, metavar="N")
 
-    p = add("close", cmd_close)
+    p = edit("close", cmd_close)
     p.add_argument("--kind", choices=[k.value for k in ClosureKind], default="normal")
     p.add_argument("--ground", choices=[g.value for g in AbnormalGround])
     p.add_argument("--reason", default="", help=t("cli.close.reason", lang))
     p.add_argument("--lessons", default="", help=t("cli.close.lessons", lang))
 
-    p = add("reopen", cmd_reopen)
+    p = edit("reopen", cmd_reopen)
     p.add_argument("--reason", required=True, help=t("cli.reopen.reason", lang))
 
 
@@ -102,15 +105,12 @@ def register(sub: Any, lang: str) -> None:
 
 def policy_of(app: App) -> Policy:
     """The policy in force: ``--policy`` / ``EIGHTD_POLICY`` over the default file."""
-    return load_policy(app.settings.policy_path)
+    return app.application.policy
 
 
-def _date(text: str | None, field: str) -> date:
-    return parse_day(text, field) if text else datetime.now().astimezone().date()
-
-
-def _when(text: str | None, field: str) -> datetime:
-    return parse_when(text, field) if text else datetime.now(UTC)
+def _date(text: str | None, field: str) -> date | None:
+    """A day typed on the command line; None: the application's today (policy time zone)."""
+    return parse_day(text, field) if text else None
 
 
 def _moment(value: datetime | None, policy: Policy, *, whole_day: bool = False) -> str:
@@ -197,9 +197,7 @@ def cmd_policy_check(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_lint(app: App, args: argparse.Namespace) -> int:
-    policy = policy_of(app)
-    with app.store.uow() as uow:
-        _, result = workflow.assess_case(uow, args.number, policy)
+    _, result = app.application.assess(args.number)
     report = result.lint
     if args.json:
         app.out.json(
@@ -231,8 +229,7 @@ def cmd_lint(app: App, args: argparse.Namespace) -> int:
 
 def cmd_overdue(app: App, args: argparse.Namespace) -> int:
     policy = policy_of(app)
-    with app.store.uow() as uow:
-        found = workflow.needing_attention(uow, policy)
+    found = app.application.overdue()
     if args.json:
         app.out.json(
             [
@@ -278,18 +275,13 @@ def _saved(app: App, stored: Any) -> None:
 
 
 def cmd_grade(app: App, args: argparse.Namespace) -> int:
-    policy = policy_of(app)
-    with app.store.uow() as uow:
-        stored = workflow.grade_case(
-            uow,
-            args.number,
-            policy,
-            user=app.settings.user,
-            severity=Severity(args.severity) if args.severity else None,
-            priority=Priority(args.priority) if args.priority else None,
-            reason=args.reason,
-            expected_version=args.expected_version,
-        )
+    stored = app.application.grade(
+        args.number,
+        severity=Severity(args.severity) if args.severity else None,
+        priority=Priority(args.priority) if args.priority else None,
+        reason=args.reason,
+        version=args.version,
+    )
     g = stored.case.grading
     app.out.line(
         app.t(
@@ -304,12 +296,7 @@ def cmd_grade(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_advance(app: App, args: argparse.Namespace) -> int:
-    policy = policy_of(app)
-    with app.store.uow() as uow:
-        stored = workflow.advance_stage(
-            uow, args.number, policy, user=app.settings.user, note=args.note,
-            expected_version=args.expected_version,
-        )  # fmt: skip
+    stored = app.application.advance(args.number, note=args.note, version=args.version)
     _saved(app, stored)
     return 0
 
@@ -319,10 +306,7 @@ def cmd_verify(app: App, args: argparse.Namespace) -> int:
 
     # the id may be empty (the service assigns one); the whole case is validated on save
     verification = decode(Verification, read_json_file(args.file), "verifications", check=False)
-    with app.store.uow() as uow:
-        stored, sent_back = workflow.record_verification(
-            uow, args.number, verification, user=app.settings.user
-        )
+    stored, sent_back = app.application.verify(args.number, verification, version=args.version)
     if sent_back:
         app.out.line(app.t("cli.verify.sent_back", number=args.number))
     _saved(app, stored)
@@ -330,40 +314,30 @@ def cmd_verify(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_pause(app: App, args: argparse.Namespace) -> int:
-    with app.store.uow() as uow:
-        stored = workflow.pause_clock(
-            uow, args.number, PauseReason(args.reason), start=_date(args.start, "from"),
-            user=app.settings.user, note=args.note,
-        )  # fmt: skip
+    stored = app.application.pause(
+        args.number, PauseReason(args.reason), start=_date(args.start, "from"), note=args.note,
+        version=args.version,
+    )  # fmt: skip
     _saved(app, stored)
     return 0
 
 
 def cmd_resume(app: App, args: argparse.Namespace) -> int:
-    with app.store.uow() as uow:
-        stored = workflow.resume_clock(
-            uow, args.number, end=_date(args.end, "on"), user=app.settings.user
-        )
+    stored = app.application.resume(args.number, end=_date(args.end, "on"), version=args.version)
     _saved(app, stored)
     return 0
 
 
 def cmd_callback(app: App, args: argparse.Namespace) -> int:
-    callback = Callback(_when(args.at, "at"), app.settings.user, CallbackOutcome(args.outcome),
-                        args.note)  # fmt: skip
-    with app.store.uow() as uow:
-        stored = workflow.record_callback(uow, args.number, callback, user=app.settings.user)
+    # --at: when the call-back took place (default: now)
+    callback = Callback(app.now(), app.settings.user, CallbackOutcome(args.outcome), args.note)
+    stored = app.application.record_callback(args.number, callback, version=args.version)
     _saved(app, stored)
     return 0
 
 
 def cmd_approve(app: App, args: argparse.Namespace) -> int:
-    policy = policy_of(app)
-    with app.store.uow() as uow:
-        stored = workflow.approve_case(
-            uow, args.number, policy, user=app.settings.user, meaning=args.meaning,
-            expected_version=args.expected_version,
-        )  # fmt: skip
+    stored = app.application.approve(args.number, meaning=args.meaning, version=args.version)
     signature = stored.case.approvals[-1]
     app.out.line(app.t("cli.approve.signed", signer=signature.signer, role=signature.role,
                        hash=signature.content_hash))  # fmt: skip
@@ -372,20 +346,16 @@ def cmd_approve(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_close(app: App, args: argparse.Namespace) -> int:
-    policy = policy_of(app)
-    kind = ClosureKind(args.kind)
-    with app.store.uow() as uow:
-        stored = workflow.close_case(
-            uow, args.number, policy, kind, user=app.settings.user, reason=args.reason,
-            ground=AbnormalGround(args.ground) if args.ground else None,
-            lessons_learned=args.lessons,
-        )  # fmt: skip
+    stored = app.application.close_case(
+        args.number, ClosureKind(args.kind), reason=args.reason,
+        ground=AbnormalGround(args.ground) if args.ground else None,
+        lessons_learned=args.lessons, version=args.version,
+    )  # fmt: skip
     _saved(app, stored)
     return 0
 
 
 def cmd_reopen(app: App, args: argparse.Namespace) -> int:
-    with app.store.uow() as uow:
-        stored = workflow.reopen_case(uow, args.number, reason=args.reason, user=app.settings.user)
+    stored = app.application.reopen(args.number, reason=args.reason, version=args.version)
     _saved(app, stored)
     return 0

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from eightd.application import StoredCase
 from eightd.cli.app import App
 from eightd.domain import Case
 from eightd.i18n import label
-from eightd.store import StoredCase
 
 __all__ = ["print_case"]
 

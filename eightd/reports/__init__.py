@@ -2,15 +2,17 @@
 
 ::
 
-    from eightd.reports import generate_report, generate_reports, make_request
+    from eightd.application import Application
 
-    generate_report("202611-0007", case_source=settings.database_url,
-                    formats=["html", "pdf"], lang="zh", out_dir="reports")
+    app = Application.from_settings(settings)
+    app.report("202611-0007", formats=["html", "pdf"], lang="zh", out_dir="reports")
+    app.reports(numbers, out_dir="reports", jobs=2)          # warm kernels in parallel
+    result = await app.report_async("202611-0007")           # Voilà
 
-    requests = [make_request(n, case_source=url, out_dir="reports") for n in numbers]
-    generate_reports(requests, jobs=2, progress=True)        # warm kernels in parallel
-
-    result = await generate_report_async("202611-0007", case_source=url)   # Voilà
+A :class:`ReportRequest` carries the case document and its view model
+(:mod:`eightd.views`), never a way into the store: the application builds it
+(``Application.report_request``) and :func:`generate_report`,
+:func:`generate_reports` and :func:`generate_report_async` render it.
 
 The names are loaded on first use: importing a light part (the request
 values, the view model) does not pull in nbconvert, papermill or openpyxl.
@@ -41,8 +43,8 @@ _WHERE = {
     "ReportRequest": "request",
     "ReportResult": "request",
     "make_request": "request",
-    "ReportContext": "context",
-    "build_context": "context",
+    "ReportContext": "eightd.views.case",
+    "build_context": "eightd.views.case",
     "generate_report": "generate",
     "generate_report_async": "generate",
     "write_report": "generate",
@@ -55,4 +57,6 @@ _WHERE = {
 def __getattr__(name: str) -> Any:
     if name not in _WHERE:
         raise AttributeError(f"module 'eightd.reports' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"eightd.reports.{_WHERE[name]}"), name)
+    where = _WHERE[name]
+    module = where if "." in where else f"eightd.reports.{where}"
+    return getattr(importlib.import_module(module), name)

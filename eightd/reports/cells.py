@@ -1,101 +1,35 @@
 """What the cells of ``templates/8d_report.ipynb`` call, inside the report kernel.
 
-The template stays thin: its ``parameters`` cell names the complaint, the case
-source, the language and the report date, and every other cell is one call
-here. :func:`prepare` loads the case, assesses it with the policy and builds
-the :class:`~eightd.reports.context.ReportContext`; the :class:`ReportCells`
-methods display the header, the timeline and each discipline as HTML outputs.
-The header output also carries the context as JSON (``REPORT_MIME``) and the
-D4 output the fishbone PNG, so the executed notebook alone is enough to write
-the HTML, PDF and Excel files.
+The template stays thin: its ``parameters`` cell carries the complaint number,
+the case document, its view model (built by the application, see
+:mod:`eightd.views`), the language and the report date, and every other cell is
+one call here. :func:`prepare` decodes them and draws the diagrams; the
+:class:`ReportCells` methods display the header, the timeline and each
+discipline as HTML outputs. The header output also carries the view model as
+JSON (``REPORT_MIME``) and the D4 output the fishbone PNG, so the executed
+notebook alone is enough to write the HTML, PDF and Excel files.
 
-Stores, policies and export files are cached per process: a warm kernel pays
-for opening them once, while each report still reads its case afresh.
+The kernel opens no store and reads no policy: it renders the data it is given.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import os
-from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import Any
 
 from eightd.diagrams import fishbone, five_whys
-from eightd.domain import Case, parse_export
-from eightd.errors import NotFoundError, ReportError
+from eightd.domain import case_from_dict
+from eightd.errors import ReportError
 from eightd.i18n import normalize_lang
-from eightd.policy import Assessment, CaseSummary, Policy, assess, load_policy
-from eightd.reports.context import REPORT_MIME, ReportContext, build_context
 from eightd.reports.render import figure_html, header_html, section_html, timeline_svg
-from eightd.services.workflow import assess_case
+from eightd.views.case import REPORT_MIME, ReportContext
 
-if TYPE_CHECKING:
-    from eightd.store import Store
-
-__all__ = ["REPORT_MIME", "ReportCells", "load_assessed_case", "prepare"]
+__all__ = ["REPORT_MIME", "ReportCells", "prepare"]
 
 FISHBONE_PNG_DPI = 110
-
-
-def _is_export_file(source: str) -> bool:
-    return source.lower().endswith(".json")
-
-
-@cache
-def _store(url: str) -> Store:
-    from eightd.store import open_store  # SQLAlchemy: only when reading from a store
-
-    return open_store(url)
-
-
-@dataclass(frozen=True)
-class _Export:
-    """An export file's cases, and their summaries for the same-kind escalation rule."""
-
-    cases: dict[str, Case]
-    summaries: tuple[CaseSummary, ...]
-
-
-@cache
-def _export(path: str, mtime_ns: int) -> _Export:
-    with open(path, encoding="utf-8") as fh:
-        cases = {c.number: c for c in parse_export(json.load(fh))}
-    summaries = []
-    for case in cases.values():
-        with suppress(ValueError):  # a case without a receipt date has no summary
-            summaries.append(CaseSummary.of(case))
-    return _Export(cases, tuple(summaries))
-
-
-@cache
-def _policy(path: str, mtime_ns: int) -> Policy:
-    return load_policy(path or None)
-
-
-def load_assessed_case(
-    number: str, source: str, policy: Policy, now: datetime
-) -> tuple[Case, int | None, Assessment]:
-    """The case, its stored version and the policy's assessment of it at ``now``, from a
-    store URL or an export file (``.json``); other cases count for escalation."""
-    if _is_export_file(source):
-        file = Path(source).resolve()
-        export = _export(str(file), file.stat().st_mtime_ns)
-        if number not in export.cases:
-            raise ReportError("report.error.no_case", number=number, source=str(file))
-        case = export.cases[number]
-        return case, None, assess(case, policy, now=now, others=export.summaries)
-    store = _store(source)
-    with store.uow() as uow:
-        try:
-            stored, assessment = assess_case(uow, number, policy, now=now)
-        except NotFoundError as exc:  # the store's URL without its password
-            raise ReportError("report.error.no_case", number=number, source=store.url) from exc
-    return stored.case, stored.version, assessment
 
 
 def _display(bundle: dict[str, Any]) -> None:
@@ -132,26 +66,26 @@ class ReportCells:
 def prepare(
     complaint_number: str,
     *,
-    case_source: str,
+    case_document: dict[str, Any],
+    view: dict[str, Any],
     lang: str,
     as_of: str = "",
-    policy_path: str = "",
     with_png: bool = False,
 ) -> ReportCells:
-    """Load, assess and lay out one case for its report.
+    """Decode the case and its view model for one report and draw its diagrams.
 
-    ``as_of`` is the report date-time (ISO 8601 with a zone; empty: now in the
-    policy's time zone). ``with_png`` adds the fishbone as PNG for the Excel form.
+    ``as_of`` is the report date-time (ISO 8601 with a zone) the view was built at.
+    ``with_png`` adds the fishbone as PNG for the Excel form.
     """
     # errors raised in this kernel from here on read in the report's language
     os.environ["EIGHTD_LANG"] = normalize_lang(lang)
-    policy_file = Path(policy_path).resolve() if policy_path else None
-    policy = _policy(str(policy_file or ""), policy_file.stat().st_mtime_ns if policy_file else 0)
-    now = datetime.fromisoformat(as_of) if as_of else datetime.now(policy.tz)
+    case = case_from_dict(case_document)
+    if case.number != complaint_number:
+        raise ReportError("report.error.no_case", number=complaint_number, source=case.number)
+    context = ReportContext.from_dict(view)
+    now = datetime.fromisoformat(as_of) if as_of else datetime.now(UTC)
     if now.tzinfo is None:
-        now = now.replace(tzinfo=policy.tz)
-    case, version, assessment = load_assessed_case(complaint_number, case_source, policy, now)
-    context = build_context(case, assessment, lang=lang, now=now, version=version)
+        now = now.replace(tzinfo=UTC)
     figures = {"fishbone": fishbone(case, lang=lang).svg()}
     if any(c.whys for c in case.causes):
         figures["five_whys"] = five_whys(case, lang=lang).svg()

@@ -14,20 +14,18 @@ import base64
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
-import nbformat
 from nbformat import NotebookNode
 
 from eightd.domain import safe_file_part
 from eightd.errors import ReportError
-from eightd.reports.context import REPORT_MIME, ReportContext
 from eightd.reports.html import HtmlWriter
 from eightd.reports.notebook import WarmKernel, load_template
 from eightd.reports.pdf import print_pdf
-from eightd.reports.request import ReportRequest, ReportResult, make_request
+from eightd.reports.request import ReportRequest, ReportResult
 from eightd.reports.xlsx import write_xlsx
+from eightd.views.case import REPORT_MIME, ReportContext
 
 if TYPE_CHECKING:
     from eightd.reports.batch import ReportPool
@@ -67,26 +65,6 @@ def take_report_data(nb: NotebookNode, path: Path) -> tuple[ReportContext, bytes
     return ctx, png
 
 
-def _hide_password(notebook: Path, source: str) -> None:
-    """Keep a store password out of the executed notebook kept beside the report:
-    papermill records the parameters in the injected cell and in the metadata."""
-    try:
-        password = urlsplit(source).password
-    except ValueError:
-        return
-    if not password or not notebook.is_file():
-        return
-    shown = source.replace(f":{password}@", ":***@", 1)
-    nb = nbformat.read(notebook, as_version=4)
-    for cell in nb.cells:
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.source = cell.source.replace(repr(source), repr(shown)).replace(source, shown)
-    parameters = nb.metadata.get("papermill", {}).get("parameters", {})
-    if parameters.get("case_source") == source:
-        parameters["case_source"] = shown
-    nbformat.write(nb, notebook)
-
-
 class ReportWriter:
     """Produces reports one after another on one warm kernel (and one HTML exporter)."""
 
@@ -123,10 +101,7 @@ class ReportWriter:
         out_dir = Path(request.out_dir).resolve()
         out_dir.mkdir(parents=True, exist_ok=True)
         running = _inside(out_dir, safe_file_part(request.number) + ".ipynb")
-        try:
-            nb = self.kernel.execute(load_template(request.template), request.parameters(), running)
-        finally:
-            _hide_password(running, request.case_source)
+        nb = self.kernel.execute(load_template(request.template), request.parameters(), running)
         ctx, fishbone_png = take_report_data(nb, running)
         files = {"ipynb": _inside(out_dir, ctx.file_stem + ".ipynb")}
         os.replace(running, files["ipynb"])
@@ -163,22 +138,21 @@ def write_report(request: ReportRequest) -> ReportResult:
         return writer.write(request)
 
 
-def generate_report(number: str, **options: Any) -> ReportResult:
-    """Produce the report of case ``number`` (options: see :func:`make_request`): start a
-    kernel, run the template, stop the kernel.
+def generate_report(request: ReportRequest) -> ReportResult:
+    """Produce one report (a :class:`ReportRequest`, usually from
+    ``Application.report_request``): start a kernel, run the template, stop the kernel.
 
     For many reports use :class:`~eightd.reports.batch.ReportPool` (warm kernels).
     Raises ReportError naming the failed notebook when a cell fails.
     """
-    return write_report(make_request(number, **options))
+    return write_report(request)
 
 
 async def generate_report_async(
-    number: str, *, pool: ReportPool | None = None, **options: Any
+    request: ReportRequest, *, pool: ReportPool | None = None
 ) -> ReportResult:
     """:func:`generate_report` for an event loop (a Voilà callback): the work runs in a
     worker thread, or in ``pool``'s warm workers, so the loop keeps serving meanwhile."""
-    request = make_request(number, **options)
     if pool is not None:
         return await asyncio.wrap_future(pool.submit(request))
     return await asyncio.to_thread(write_report, request)

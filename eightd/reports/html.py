@@ -16,8 +16,8 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbformat import NotebookNode
 
-from eightd.reports.context import ReportContext
 from eightd.reports.render import page_css
+from eightd.views.case import ReportContext
 
 __all__ = ["HtmlWriter"]
 

@@ -1,4 +1,4 @@
-"""HTML of the report, from a :class:`~eightd.reports.context.ReportContext`.
+"""HTML of the report, from a :class:`~eightd.views.ReportContext`.
 
 Fragments (the header, one section, the approval block, the timeline chart)
 are what the template notebook's cells display; :func:`page_html` joins them
@@ -16,7 +16,7 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
-from eightd.reports.context import ApprovalView, Block, ReportContext, Row, Section
+from eightd.views.case import ApprovalView, Block, ReportContext, Row, Section
 
 __all__ = [
     "approval_html",

@@ -1,12 +1,17 @@
 """What to produce for one report, and what was produced: plain values that cross
-process boundaries (to batch workers) and import nothing heavy."""
+process boundaries (to batch workers) and import nothing heavy.
+
+A request carries the data the report renders, the case document and its view
+model (:mod:`eightd.views`), built by the application; a report kernel never
+opens a store, so no database URL or password reaches a notebook."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from eightd.errors import ReportError
 from eightd.i18n import default_lang, normalize_lang
@@ -18,26 +23,26 @@ FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx", "ipynb")
 
 @dataclass(frozen=True)
 class ReportRequest:
-    """What to produce for one case. ``case_source`` is a store URL or an export
-    file (``.json``); ``as_of`` the report date (default: now)."""
+    """What to produce for one case: ``case`` is the case document (``case_to_dict``),
+    ``view`` its view model (``ReportContext.to_dict()``, in ``lang``, as of ``as_of``)."""
 
     number: str
-    case_source: str
+    case: Mapping[str, Any]
+    view: Mapping[str, Any]
     out_dir: Path
     formats: tuple[str, ...] = ("html",)
     lang: str = "en"
     as_of: datetime | None = None
-    policy_path: Path | None = None
     template: Path | None = None
 
     def parameters(self) -> dict[str, object]:
         """The template's ``parameters`` cell values (papermill injects them)."""
         return {
             "complaint_number": self.number,
-            "case_source": self.case_source,
+            "case_document": dict(self.case),
+            "view": dict(self.view),
             "lang": self.lang,
             "as_of": self.as_of.isoformat() if self.as_of else "",
-            "policy_path": str(self.policy_path or ""),
             "with_png": "xlsx" in self.formats,
         }
 
@@ -68,22 +73,25 @@ def parse_formats(values: Iterable[str]) -> tuple[str, ...]:
 def make_request(
     number: str,
     *,
-    case_source: str,
+    case: Mapping[str, Any],
+    view: Mapping[str, Any],
     out_dir: str | Path = ".",
     formats: Iterable[str] = ("html",),
     lang: str | None = None,
     as_of: datetime | None = None,
-    policy_path: str | Path | None = None,
     template: str | Path | None = None,
 ) -> ReportRequest:
-    """A checked :class:`ReportRequest` (formats parsed, language normalized)."""
+    """A checked :class:`ReportRequest` (formats parsed, language normalized).
+
+    Usually built by :meth:`eightd.application.Application.report_request`, which
+    loads the case and its view model from the store."""
     return ReportRequest(
         number=number.strip(),
-        case_source=case_source,
+        case=case,
+        view=view,
         out_dir=Path(out_dir),
         formats=parse_formats(formats),
         lang=normalize_lang(lang or default_lang()),
         as_of=as_of,
-        policy_path=Path(policy_path) if policy_path else None,
         template=Path(template) if template else None,
     )

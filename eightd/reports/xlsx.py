@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from eightd.diagrams.labels import display_width
-from eightd.reports.context import Block, ReportContext, Row
+from eightd.views.case import Block, ReportContext, Row
 
 __all__ = ["write_xlsx"]
 

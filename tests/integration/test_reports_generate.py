@@ -19,14 +19,16 @@ from PIL import Image
 from pypdf import PdfReader
 
 from eightd import services
+from eightd.application import Application
 from eightd.cli import main
 from eightd.demo import demo_cases
-from eightd.domain import Case, Contact, dumps_export
+from eightd.domain import Case, Contact, case_to_dict, dumps_export
 from eightd.errors import ReportError
 from eightd.reports.batch import generate_reports
-from eightd.reports.generate import ReportWriter, generate_report_async
+from eightd.reports.generate import ReportWriter
 from eightd.reports.notebook import WarmKernel
 from eightd.reports.request import ReportResult, make_request
+from eightd.settings import Settings
 from eightd.store import open_store
 
 pytestmark = [pytest.mark.kernel, pytest.mark.slow]
@@ -48,6 +50,12 @@ def cases() -> list[Case]:
     # user text that would be a formula in Excel (the contact log is not signed)
     en.contacts.append(Contact(at=en.created_at, by="qe", summary=INJECTED))
     return cases
+
+
+def _app(url: str = "sqlite:///:memory:") -> Application:
+    return Application.from_settings(
+        Settings(database_url=url, user="qe", lang="en"), now=lambda: NOW
+    )
 
 
 def _pick(cases: list[Case], *, chinese: bool) -> Case:
@@ -85,17 +93,11 @@ def report(
     lang = request.param
     case = _pick(cases, chinese=lang == "zh")
     out = tmp_path_factory.mktemp(f"out-{lang}")
-    result = writer.write(
-        make_request(
-            case.number,
-            case_source=store_url,
-            out_dir=out,
-            formats=["html", "pdf", "xlsx"],
-            lang=lang,
-            as_of=NOW,
+    with _app(store_url) as app:
+        request = app.report_request(
+            case.number, out_dir=out, formats=["html", "pdf", "xlsx"], lang=lang
         )
-    )
-    return case, result
+    return case, writer.write(request)
 
 
 # ---------------------------------------------------------------- names and notebook
@@ -125,6 +127,8 @@ def test_executed_notebook_is_kept_with_parameters_and_outputs(
     namespace: dict[str, Any] = {}
     exec(injected.source, namespace)  # non-ASCII parameters survive papermill's escaping
     assert namespace["complaint_number"] == case.number
+    assert namespace["case_document"]["number"] == case.number  # the data, not a store URL
+    assert "case_source" not in namespace
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
     assert all(c.outputs for c in code if c.id in {"header", "d0_d3", "d4", "d5_d8"})
@@ -271,10 +275,15 @@ def test_excel_form_has_blocks_fishbone_and_text_only_cells(
 # ---------------------------------------------------------------- failures
 
 
+def _mismatched(number: str, cases: list[Case], out: Path) -> Any:
+    """A request whose case document is another case: the first cell refuses it."""
+    return make_request(number, case=case_to_dict(cases[0]), view={}, out_dir=out, as_of=NOW)
+
+
 def test_a_failing_cell_keeps_the_marked_notebook_and_names_it(
-    writer: ReportWriter, store_url: str, tmp_path: Path
+    writer: ReportWriter, cases: list[Case], tmp_path: Path
 ) -> None:
-    request = make_request("209912-0001", case_source=store_url, out_dir=tmp_path, as_of=NOW)
+    request = _mismatched("209912-0001", cases, tmp_path)
     with pytest.raises(ReportError) as caught:
         writer.write(request)
     failed = tmp_path / "209912-0001.ipynb"
@@ -291,8 +300,10 @@ def test_the_warm_kernel_serves_the_next_report_after_a_failure(
     writer: ReportWriter, cases: list[Case], store_url: str, tmp_path: Path
 ) -> None:
     case = _pick(cases, chinese=False)
+    with _app(store_url) as app:
+        request = app.report_request(case.number, out_dir=tmp_path)
     started = time.perf_counter()
-    result = writer.write(make_request(case.number, case_source=store_url, out_dir=tmp_path))
+    result = writer.write(request)
     assert time.perf_counter() - started < 1.0  # one HTML report from a warm worker
     assert result.files["html"].is_file()
 
@@ -327,7 +338,7 @@ def test_cli_report_all_writes_every_matching_case(
     assert f"{len(closed)} 份报告" in capsys.readouterr().out
 
 
-def test_cli_exits_non_zero_naming_the_failed_notebook(
+def test_cli_report_of_a_case_missing_from_the_source_says_so_before_any_kernel(
     cases: list[Case], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     export = tmp_path / "cases.json"
@@ -335,7 +346,8 @@ def test_cli_exits_non_zero_naming_the_failed_notebook(
     code = main(["report", "202001-0001", "--source", str(export), "--out", str(tmp_path)])
     assert code == 1
     err = capsys.readouterr().err
-    assert str(tmp_path / "202001-0001.ipynb") in err
+    assert "202001-0001" in err and str(export) in err
+    assert not list(tmp_path.glob("*.ipynb"))
 
 
 def test_async_api_does_not_block_the_event_loop(cases: list[Case], tmp_path: Path) -> None:
@@ -348,7 +360,7 @@ def test_async_api_does_not_block_the_event_loop(cases: list[Case], tmp_path: Pa
     async def scenario() -> tuple[ReportResult, int]:
         ticks = 0
         task = asyncio.create_task(
-            generate_report_async(case.number, case_source=str(export), out_dir=tmp_path, lang="zh")
+            _app().report_async(case.number, source=export, out_dir=tmp_path, lang="zh")
         )
         while not task.done():
             await asyncio.sleep(0.01)
@@ -377,10 +389,11 @@ def test_a_failed_report_in_a_batch_does_not_stop_the_others(
     cases: list[Case], store_url: str, tmp_path: Path
 ) -> None:
     good = _pick(cases, chinese=False).number
-    requests = [
-        make_request(number, case_source=store_url, out_dir=tmp_path, as_of=NOW)
-        for number in (good, "209912-0002")
-    ]
+    with _app(store_url) as app:
+        requests = [
+            app.report_request(good, out_dir=tmp_path),
+            _mismatched("209912-0002", cases, tmp_path),
+        ]
     items = {item.number: item for item in generate_reports(requests, jobs=1)}
     assert items[good].ok and items[good].result is not None
     failed = items["209912-0002"]

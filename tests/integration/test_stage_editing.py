@@ -161,23 +161,30 @@ def test_cli_put_and_contact(
 ) -> None:
     monkeypatch.setenv("EIGHTD_DATABASE_URL", f"sqlite:///{tmp_path}/e.db")
     monkeypatch.setenv("EIGHTD_LANG", "en")
+    at = "2026-11-20T14:00+08:00"
     intake = tmp_path / "intake.json"
     from eightd.domain import case_to_dict
 
     intake.write_text(json.dumps({"title": "t", "intake": case_to_dict(make_intake())}))
-    assert main(["new", str(intake)]) == 0
+    assert main(["new", str(intake), "--at", at]) == 0
     cause = tmp_path / "cause.json"
     cause.write_text(json.dumps({"text": "未按SOP操作", "category": "man"}, ensure_ascii=False))
-    assert main(["put", "202611-0001", "causes", str(cause)]) == 0
+    assert main(["put", "202611-0001", "causes", str(cause), "--at", at]) == 0
     assert "Saved C1" in capsys.readouterr().out
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"text": "x", "category": "luck"}))
-    assert main(["put", "202611-0001", "causes", str(bad)]) == 1
+    assert main(["put", "202611-0001", "causes", str(bad), "--at", at]) == 1
     assert "causes.category: 'luck' is not one of: man, machine" in capsys.readouterr().err
+    reply = "2026-11-25T10:00+08:00"
     code = main(
-        ["contact", "202611-0001", "--summary", "called", "--next-reply", "2026-11-25T10:00+08:00"]
+        ["contact", "202611-0001", "--summary", "called", "--next-reply", reply, "--at", at]
     )
     assert code == 0
+    capsys.readouterr()
+    assert main(["show", "202611-0001", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["contacts"][0]["at"].startswith("2026-11-20T")
+    assert shown["version"] == 3
 
 
 def test_simple_fields_are_set_typed_and_unknown_ones_refused(store: Store, number: str) -> None:

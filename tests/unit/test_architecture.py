@@ -23,18 +23,10 @@ ALLOWED: dict[str, set[str]] = {
     "diagrams": {"domain", "errors", "i18n"},
     "demo": {"domain", "errors", "i18n", "policy"},
     "services": {"domain", "errors", "i18n", "store", "policy", "settings"},
-    "reports": {
-        "resources",
-        "domain",
-        "errors",
-        "i18n",
-        "store",
-        "policy",
-        "diagrams",
-        "services",
-        "settings",
-    },
+    "views": {"domain", "errors", "i18n", "policy"},
+    "reports": {"resources", "domain", "errors", "i18n", "diagrams", "views", "settings"},
     "application": {
+        "views",
         "domain",
         "errors",
         "i18n",
@@ -48,16 +40,14 @@ ALLOWED: dict[str, set[str]] = {
     },
     "cli": {
         "application",
+        "views",
         "domain",
         "errors",
         "i18n",
-        "store",
         "policy",
         "diagrams",
-        "services",
         "settings",
         "reports",
-        "demo",
     },
 }
 
@@ -94,6 +84,20 @@ def test_every_room_imports_only_the_rooms_below_it() -> None:
             if target not in ALLOWED[room]:
                 violations.append(f"{path.relative_to(PACKAGE)} imports eightd.{target}")
     assert violations == []
+
+
+def test_only_the_application_and_the_services_open_units_of_work() -> None:
+    """Entry points call :class:`eightd.application.Application`; none opens the store."""
+    opening = []
+    for path in PACKAGE.rglob("*.py"):
+        room = _room(path)
+        if room in ("application", "services", "store"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for needle in (".uow()", "open_store(", "SqlUnitOfWork("):
+            if needle in text:
+                opening.append(f"{path.relative_to(PACKAGE)}: {needle}")
+    assert opening == []
 
 
 def test_domain_imports_nothing_but_the_standard_library() -> None:

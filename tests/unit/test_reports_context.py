@@ -11,14 +11,14 @@ import pytest
 from openpyxl import load_workbook
 
 from eightd.demo import demo_cases
-from eightd.domain import AbnormalGround, Case, TeamMember, TeamRole
+from eightd.domain import AbnormalGround, Case, TeamMember, TeamRole, case_to_dict
 from eightd.errors import ReportError
 from eightd.policy import assess, load_policy
-from eightd.reports.context import ReportContext, build_context
 from eightd.reports.generate import _inside
 from eightd.reports.render import page_css, page_html, timeline_svg
 from eightd.reports.request import make_request, parse_formats
 from eightd.reports.xlsx import write_xlsx
+from eightd.views.case import ReportContext, build_context
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=CST)
@@ -184,34 +184,44 @@ def test_formats_are_checked_and_may_be_comma_separated() -> None:
         parse_formats(["docx"])
 
 
-def test_request_parameters_fill_the_template_parameters_cell() -> None:
+def test_request_parameters_carry_the_case_and_its_view_not_a_store(
+    cases: list[Case],
+) -> None:
+    case = _approved(cases, chinese=True)
+    view = _context(case, "zh").to_dict()
     request = make_request(
-        "202611-0007", case_source="x.json", formats=["xlsx"], lang="zh-CN", as_of=NOW
+        case.number,
+        case=case_to_dict(case),
+        view=view,
+        formats=["xlsx"],
+        lang="zh-CN",
+        as_of=NOW,
     )
     assert request.parameters() == {
-        "complaint_number": "202611-0007",
-        "case_source": "x.json",
+        "complaint_number": case.number,
+        "case_document": case_to_dict(case),
+        "view": view,
         "lang": "zh",
         "as_of": "2026-11-23T12:00:00+08:00",
-        "policy_path": "",
         "with_png": True,
     }
 
 
-def test_store_password_is_kept_out_of_the_kept_notebook(tmp_path: Path) -> None:
+def test_no_store_url_or_password_reaches_the_kept_notebook(
+    cases: list[Case], tmp_path: Path
+) -> None:
     import papermill
 
-    from eightd.reports.generate import _hide_password
     from eightd.reports.notebook import load_template
 
-    url = "postgresql+psycopg://qe:s3cr3t@db.example/eightd"
-    request = make_request("202611-0007", case_source=url, out_dir=tmp_path)
+    case = _approved(cases, chinese=False)
+    request = make_request(
+        case.number, case=case_to_dict(case), view=_context(case, "en").to_dict(), out_dir=tmp_path
+    )
     path = tmp_path / "run.ipynb"
     papermill.execute_notebook(
         load_template(), str(path), parameters=request.parameters(), prepare_only=True
     )
-    assert "s3cr3t" in path.read_text("utf-8")
-    _hide_password(path, url)
     text = path.read_text("utf-8")
-    assert "s3cr3t" not in text
-    assert "postgresql+psycopg://qe:***@db.example/eightd" in text
+    assert case.number in text
+    assert "sqlite:" not in text and "postgresql" not in text and "case_source" not in text

@@ -25,7 +25,7 @@ def test_template_has_one_parameters_cell_naming_every_request_parameter() -> No
         for t in node.targets
         if isinstance(t, ast.Name)
     }
-    request = make_request("202611-0001", case_source="x.json")
+    request = make_request("202611-0001", case={}, view={})
     assert names == set(request.parameters())
 
 
