@@ -30,8 +30,10 @@ class Store:
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+    def uow(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        """A unit of work; ``read_only=True`` for one that only reads (list, show,
+        export, reports): it never waits for a writer holding the lock."""
+        return SqlUnitOfWork(self.engine, read_only=read_only)
 
     def upgrade(self) -> None:
         upgrade(self.engine)

@@ -13,7 +13,17 @@ from eightd.errors import MissingDependencyError, StoreError
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["create_engine", "current_revision", "head_revision", "upgrade"]
+__all__ = [
+    "READ_ONLY",
+    "create_engine",
+    "current_revision",
+    "head_revision",
+    "read_only_options",
+    "upgrade",
+]
+
+# Execution option of a connection whose transactions only read (see ``Store.uow``).
+READ_ONLY = "eightd_read_only"
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -58,11 +68,27 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        # take the write lock up front: read-then-write transactions (numbering,
-        # versioned saves) then serialize instead of failing with "database is locked"
+        if conn.get_execution_options().get(READ_ONLY):
+            # a reader starts deferred: in WAL it reads a snapshot and never waits for
+            # (nor blocks) a writer; query_only makes a stray write fail loudly
+            conn.exec_driver_sql("PRAGMA query_only=ON")
+            conn.exec_driver_sql("BEGIN DEFERRED")
+            return
+        # a writer takes the write lock up front: read-then-write transactions
+        # (numbering, versioned saves) then serialize instead of failing with
+        # "database is locked" when upgrading a read snapshot that went stale
+        conn.exec_driver_sql("PRAGMA query_only=OFF")
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def read_only_options(engine: sa.Engine) -> dict[str, Any]:
+    """Execution options of a read-only connection: a deferred transaction on SQLite
+    (readers never wait for writers), a READ ONLY transaction on PostgreSQL."""
+    if engine.dialect.name == "postgresql":
+        return {READ_ONLY: True, "postgresql_readonly": True}
+    return {READ_ONLY: True}
 
 
 def _alembic_config(connection: sa.Connection) -> Config:
@@ -86,7 +112,8 @@ def head_revision() -> str | None:
 def current_revision(engine: sa.Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
-    with engine.connect() as conn:
+    # read-only: opening a store must not wait for another process's long write
+    with engine.connect().execution_options(**read_only_options(engine)) as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 

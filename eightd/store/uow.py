@@ -7,6 +7,7 @@ from types import TracebackType
 import sqlalchemy as sa
 
 from eightd.errors import StoreError
+from eightd.store.engine import read_only_options
 from eightd.store.repository import SqlCaseRepository, SqlUserRepository
 
 __all__ = ["SqlUnitOfWork"]
@@ -14,18 +15,30 @@ __all__ = ["SqlUnitOfWork"]
 
 class SqlUnitOfWork:
     """``with store.uow() as uow: ...; uow.commit()`` — leaving the block without
-    ``commit()`` (or with an exception) rolls everything back."""
+    ``commit()`` (or with an exception) rolls everything back.
+
+    A writing unit of work takes SQLite's write lock when it starts, so units of
+    work that read then write serialize. ``read_only=True`` starts a deferred
+    (SQLite) or READ ONLY (PostgreSQL) transaction: it reads a consistent snapshot,
+    never waits for a writer and refuses to write."""
 
     cases: SqlCaseRepository
     users: SqlUserRepository
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, *, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._conn: sa.Connection | None = None
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
 
     def __enter__(self) -> SqlUnitOfWork:
         try:
             self._conn = self._engine.connect()
+            if self._read_only:
+                self._conn.execution_options(**read_only_options(self._engine))
             self._conn.begin()
         except sa.exc.OperationalError as exc:
             raise StoreError(detail=str(exc.orig).strip()) from exc
