@@ -176,8 +176,9 @@ class Application:
         self.dispose()
 
     @contextmanager
-    def _uow(self) -> Iterator[SqlUnitOfWork]:
-        with self.store.uow() as uow:
+    def _uow(self, *, read_only: bool = False) -> Iterator[SqlUnitOfWork]:
+        # read_only: never waits for a writer (see Store.uow)
+        with self.store.uow(read_only=read_only) as uow:
             yield uow
 
     # ---------------------------------------------------------------- the store
@@ -213,7 +214,7 @@ class Application:
             engine.dispose()
 
     def users(self) -> list[User]:
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             found: list[User] = uow.users.list()
         return found
 
@@ -245,12 +246,12 @@ class Application:
     # ---------------------------------------------------------------- reading
 
     def load(self, number: str) -> StoredCase:
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             return services.load_case(uow, number)
 
     def assess(self, number: str, *, at: datetime | None = None) -> tuple[StoredCase, Assessment]:
         """The case and everything the policy says about it at ``at`` (default: now)."""
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             return services.assess_case(uow, number, self.policy, now=self._at(at))
 
     def view(self, number: str, *, lang: str | None = None, at: datetime | None = None) -> CaseView:
@@ -268,13 +269,13 @@ class Application:
         return self.assess(number, at=at)[1].lint
 
     def history(self, number: str) -> list[AuditEntry]:
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             return services.audit_trail(uow, number)
 
     def list_cases(self, **filters: Any) -> list[CaseSummary]:
         """Ledger rows (filters: status, stage, severity, customer, product, received_from,
         received_to, numbers, limit), ordered by complaint number."""
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             return services.list_cases(uow, **filters)
 
     def numbers(self, **filters: Any) -> list[str]:
@@ -282,11 +283,11 @@ class Application:
 
     def overdue(self, *, at: datetime | None = None) -> list[Attention]:
         """Open cases with a stage overdue or due soon, or a promised reply overdue."""
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             return services.needing_attention(uow, self.policy, now=self._at(at))
 
     def export(self, numbers: Iterable[str] | None = None, **filters: Any) -> list[Case]:
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             return services.export_cases(uow, numbers, **filters)
 
     # -- pandas, for JupyterLab
