@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -311,27 +309,16 @@ def cmd_import(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_export(app: App, args: argparse.Namespace) -> int:
+    from eightd.files import output_file
+
     cases: list[Case] = app.application.export(**filters_of(args))
     text = dumps_export(cases)
-    if not args.output or args.output == "-":
-        app.out.stream.write(text)
-        return 0
-    _write_atomically(Path(args.output), text)
-    print(app.t("cli.export.done", count=len(cases), path=args.output), file=sys.stderr)
+    target = args.output or "-"
+    with output_file(target, stdout=app.out.stream) as fh:
+        fh.write(text)
+    if target != "-":
+        print(app.t("cli.export.done", count=len(cases), path=target), file=sys.stderr)
     return 0
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it: no half-written exports."""
-    path = path.expanduser()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ValidationError(str(path), "error.reason.unreadable", detail=exc.strerror) from None
 
 
 def cmd_schema(app: App, args: argparse.Namespace) -> int:

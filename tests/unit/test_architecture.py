@@ -15,6 +15,7 @@ PACKAGE = Path(eightd.__file__).parent
 ALLOWED: dict[str, set[str]] = {
     "i18n": set(),
     "resources": set(),
+    "files": {"errors", "i18n"},
     "errors": {"i18n"},
     "domain": {"errors", "i18n"},
     "settings": {"i18n"},
@@ -24,10 +25,11 @@ ALLOWED: dict[str, set[str]] = {
     "demo": {"domain", "errors", "i18n", "policy"},
     "services": {"domain", "errors", "i18n", "store", "policy", "settings"},
     "views": {"domain", "errors", "i18n", "policy"},
-    "reports": {"resources", "domain", "errors", "i18n", "diagrams", "views", "settings"},
+    "reports": {"resources", "files", "domain", "errors", "i18n", "diagrams", "views", "settings"},
     "application": {
         "views",
         "domain",
+        "files",
         "errors",
         "i18n",
         "store",
@@ -41,6 +43,7 @@ ALLOWED: dict[str, set[str]] = {
     "cli": {
         "application",
         "views",
+        "files",
         "domain",
         "errors",
         "i18n",
