@@ -660,7 +660,7 @@ class Application:
         self, numbers: Sequence[str], moment: datetime
     ) -> list[tuple[Case, int | None, Assessment]]:
         out: list[tuple[Case, int | None, Assessment]] = []
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             for number in numbers:
                 stored, assessment = services.assess_case(uow, number, self.policy, now=moment)
                 out.append((stored.case, stored.version, assessment))
