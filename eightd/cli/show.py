@@ -82,7 +82,8 @@ def print_case(app: App, stored: StoredCase, assessment_lines: list[str] | None 
             f"{c.id} [{f(c.location)}] {c.description} — {f(c.quantity_checked)}/"
             f"{f(c.quantity_bad)} · {c.owner or '-'} · {c.effectiveness or '-'}"
             for c in case.containment
-        ],
+        ]
+        + ([case.no_containment_reason] if case.no_containment_reason else []),
     )
     _section(app, "D4", _cause_lines(case, lang))
     _section(
@@ -101,6 +102,8 @@ def print_case(app: App, stored: StoredCase, assessment_lines: list[str] | None 
             f"{v.id} {f(v.verified_on)} {','.join(v.action_ids)}: "
             f"{f(v.problem_improved)}{f(v.no_new_problem)}{f(v.prevents_recurrence)} "
             f"{v.metric} {f(v.before_value)} → {f(v.after_value)}"
+            + (f" · {v.result}" if v.result else "")
+            + (f" · {v.sample}" if v.sample else "")
             for v in case.verifications
         ],
     )
@@ -108,7 +111,8 @@ def print_case(app: App, stored: StoredCase, assessment_lines: list[str] | None 
         app,
         "D7",
         [
-            f"{f(s.kind)} {s.document_id} {s.old_revision or '-'} → {s.new_revision or '-'}"
+            f"{f(s.kind)} {s.document_id or '-'} {s.old_revision or '-'} → "
+            f"{s.new_revision or '-'} {s.title}".rstrip()
             for s in case.standardization
         ]
         or ([case.no_standardization_reason] if case.no_standardization_reason else []),

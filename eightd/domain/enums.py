@@ -207,13 +207,37 @@ class ActionStatus(StrEnum):
 
 
 class DocumentKind(StrEnum):
+    """What a D7 item keeps in force. The first six are controlled documents with a
+    revision (rule LN-D7); the others are changes real 8Ds record in D7 too."""
+
     FMEA = "fmea"
     CONTROL_PLAN = "control_plan"
     FLOW_CHART = "flow_chart"
     WORK_INSTRUCTION = "work_instruction"
     INSPECTION_INSTRUCTION = "inspection_instruction"
     DRAWING = "drawing"
+    DESIGN_CHANGE = "design_change"
+    SUPPLIER_REQUIREMENT = "supplier_requirement"
+    PROGRAMME = "programme"
+    INDUSTRY_STANDARD = "industry_standard"
     OTHER = "other"
+
+    @property
+    def controlled(self) -> bool:
+        """A controlled document: revised from an old to a new revision."""
+        return self in _CONTROLLED
+
+
+_CONTROLLED = frozenset(
+    {
+        DocumentKind.FMEA,
+        DocumentKind.CONTROL_PLAN,
+        DocumentKind.FLOW_CHART,
+        DocumentKind.WORK_INSTRUCTION,
+        DocumentKind.INSPECTION_INSTRUCTION,
+        DocumentKind.DRAWING,
+    }
+)
 
 
 class ClosureKind(StrEnum):

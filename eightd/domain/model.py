@@ -241,6 +241,11 @@ class ProblemDescription:
     repeat_occurrence: bool = f(False)
     other_affected: str = f("", description="Other parts, lines or plants possibly affected")
     agreed_test_time: str = f("", description="Agreed test / sample time, excluded from deadlines")
+    # rule LN-D2.3: a recurrence reviews what the earlier 8D's D7 changed and why it did not hold
+    previous_8d: str = f("", max_length=SHORT, description="The earlier 8D of a recurrence")
+    previous_d7_review: str = f(
+        "", description="What the earlier 8D's D7 changed, and why it did not prevent this"
+    )
 
     @property
     def statement(self) -> str:
@@ -349,8 +354,19 @@ class Verification:
     before_value: float | None = f(None)
     after_value: float | None = f(None)
 
+    # rule LN-D6.4: where no metric exists, a qualitative result with its evidence
+    result: str = f("", description="Qualitative result, e.g. 'no recurrence at the customer'")
+    sample: str = f(
+        "", max_length=NAME, description="Sample size or period checked, e.g. '3 lots, 4 weeks'"
+    )
+
     def check(self, path: str) -> None:
         _check_id(self.id, _join(path, "id"))
+
+    @property
+    def qualitative(self) -> bool:
+        """Verified by a stated result and its evidence instead of figures."""
+        return bool(self.result.strip() and self.evidence.strip())
 
     @property
     def effective(self) -> bool | None:
@@ -365,15 +381,30 @@ class Verification:
 
 @dataclass
 class StandardizationItem:
-    """D7: a controlled document revised to keep the fix in force."""
+    """D7: what keeps the fix in force: a controlled document revised (FMEA, control plan,
+    work instruction ...), or a design change, a supplier requirement, a programme or an
+    industry standard adopted (rule LN-D7), named by its document id or its title."""
 
     kind: DocumentKind = f(DocumentKind.FMEA)
-    document_id: str = f("", required=True, max_length=SHORT)
-    title: str = f("", max_length=NAME)
+    document_id: str = f("", max_length=SHORT)
+    title: str = f("", max_length=500, description="What was changed, in a sentence")
     old_revision: str = f("", max_length=20)
     new_revision: str = f("", max_length=20)
     owner: str = f("", max_length=NAME)
     done_on: date | None = f(None)
+
+    def check(self, path: str) -> None:
+        if not self.document_id.strip() and not self.title.strip():
+            raise ValidationError(_join(path, "title"), "error.reason.d7_item_needs_id_or_title")
+
+    @property
+    def revises(self) -> bool:
+        """It really changes something: a controlled document to a new revision that
+        differs from the old, or another kind of item with its change described."""
+        if self.kind.controlled:
+            new = self.new_revision.strip()
+            return bool(new) and new != self.old_revision.strip()
+        return bool(self.title.strip())
 
 
 # ---------------------------------------------------------------- D8, contacts, clock
@@ -485,6 +516,9 @@ class Case:
     team: list[TeamMember] = f(default_factory=list, max_items=50)
     problem: ProblemDescription = f(default_factory=ProblemDescription)
     containment: list[ContainmentAction] = f(default_factory=list, max_items=100)
+    no_containment_reason: str = f(
+        "", description="Why no containment is needed (rule GT-D3), instead of actions"
+    )
     clean_point: str = f("", description="How shipments after containment are marked")
     causes: list[Cause] = f(default_factory=list, max_items=200)
     no_escape_reason: str = f("", description="Why detection was impossible, if no escape cause")

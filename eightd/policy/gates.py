@@ -65,7 +65,8 @@ def _problem_described(case: Case, policy: Policy) -> tuple[str, ...] | None:
 
 
 def _containment_present(case: Case, policy: Policy) -> tuple[str, ...] | None:
-    return _unmet((), when=not case.containment)
+    # rule GT-D3: containment actions, or a written reason why none is needed
+    return _unmet((), when=not case.containment and not case.no_containment_reason.strip())
 
 
 def _containment_quantities(case: Case, policy: Policy) -> tuple[str, ...] | None:
@@ -115,7 +116,9 @@ def _containment_removed(case: Case, policy: Policy) -> tuple[str, ...] | None:
 
 
 def _standardization(case: Case, policy: Policy) -> tuple[str, ...] | None:
-    return _unmet((), when=not case.standardization and not case.no_standardization_reason.strip())
+    # rule GT-D7: an item that really revises something, or a written reason
+    revising = any(item.revises for item in case.standardization)
+    return _unmet((), when=not revising and not case.no_standardization_reason.strip())
 
 
 def _approval(case: Case, policy: Policy) -> tuple[str, ...] | None:

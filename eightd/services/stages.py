@@ -276,6 +276,7 @@ SIMPLE_FIELDS: tuple[str, ...] = (
     "title",
     "emergency_actions",  # D0 emergency response before the team is formed
     "clean_point",  # D3 how shipments after containment are marked
+    "no_containment_reason",  # D3 why no containment is needed (rule GT-D3)
     "no_escape_reason",  # D4 why detection was impossible
     "containment_removed_on",  # D6 containment removed on
     "no_standardization_reason",  # D7 why no document changes
