@@ -176,7 +176,7 @@ def assessment_lines(app: App, result: Assessment, policy: Policy) -> list[str]:
     )
     for finding in result.lint.findings:
         sev = t(f"lint.severity.{finding.severity.value}", lang)
-        lines.append(f"    [{sev}] {finding.path}: {finding.text(lang)}")
+        lines.append(f"    [{sev}] {finding.stage.value} {finding.path}: {finding.text(lang)}")
     lines.append(
         app.t(
             "cli.show.policy.signature_line",
@@ -209,7 +209,10 @@ def cmd_lint(app: App, args: argparse.Namespace) -> int:
                     {
                         "code": f.code,
                         "severity": f.severity.value,
+                        "stage": f.stage.value,
+                        "count": f.count,
                         "path": f.path,
+                        "paths": list(f.paths),
                         "params": dict(f.params),
                         "message": f.text(app.lang),
                     }
@@ -222,7 +225,7 @@ def cmd_lint(app: App, args: argparse.Namespace) -> int:
                            count=len(report.findings)))  # fmt: skip
         for f in report.findings:
             sev = t(f"lint.severity.{f.severity.value}", app.lang)
-            app.out.line(f"  [{sev}] {f.path}: {f.text(app.lang)}")
+            app.out.line(f"  [{sev}] {f.stage.value} {f.path}: {f.text(app.lang)}")
     blocking = any(f.severity is LintSeverity.BLOCKING for f in report.findings)
     return 1 if blocking else 0
 

@@ -152,6 +152,8 @@ def coating_peeling(clock: Clock) -> Case:
             ),
             first_occurred=(r - timedelta(days=20)).date(),
             repeat_occurrence=True,
+            previous_d7_review="同批前 4 例按单件退换处理，未做 8D，没有可评审的 D7；"
+            "本 8D 的 D7 补上来料附着力检验与供应商协议",
             other_affected="同供应商同期生产的 1.67 防蓝光镜片（已抽检，未见异常）",
         ),
         containment=[
@@ -1300,6 +1302,10 @@ def wrong_lens_index_contract_conflict(clock: Clock) -> Case:
             why="订单系统折射率默认 1.60，销售员未修改",
             how="镜片袋标签与阿贝数测试均为 1.60",
             how_many="1 副；抽查近一月 1.67 订单 86 张未再发现",
+            is_is_not=is_is_not(
+                (Dim.WHAT, "折射率 1.67 错为 1.60", "度数、膜层、镜架均与订单一致"),
+                (Dim.WHERE, "门店开单录入的订单", "供应商镜片袋标签与镜片实物一致"),
+            ),
         ),
         containment=[
             contain(
@@ -1359,7 +1365,7 @@ def wrong_lens_index_contract_conflict(clock: Clock) -> Case:
                 "销售员开单时未向顾客复述订单",
                 parent="C1",
                 status=VERIFIED,
-                evidence="开单流程无复述确认步骤",
+                evidence="开单流程 SOP-ST-03 无复述确认步骤",
             ),
             cause(
                 "C3",

@@ -45,6 +45,7 @@ from eightd.policy.model import (
     GatePolicy,
     GateRule,
     GradingPolicy,
+    HollowKind,
     IntakePolicy,
     LintPolicy,
     LintRule,
@@ -76,18 +77,36 @@ GATE_ITEMS: Mapping[Stage, tuple[str, ...]] = MappingProxyType(
 
 # Every lint rule a policy may configure (texts: ``lint.<rule>``).
 LINT_RULES: tuple[str, ...] = (
-    "blame_cause",
-    "training_remedy",
-    "vague_action",
-    "no_escape_cause",
+    "d2_quantity",
+    "d2_is_is_not",
+    "recurrence_review",
+    "missing_containment",
     "containment_quantities",
     "containment_locations",
+    "missing_occurrence_cause",
+    "no_escape_cause",
+    "blame_cause",
+    "whys_stop_at_person",
+    "cause_evidence",
+    "missing_actions",
+    "hollow_action",
+    "action_on_unverified_cause",
     "action_owner",
     "action_due",
+    "missing_verification",
     "verification_data",
+    "verification_qualitative",
+    "verification_before_action",
+    "verification_of_undone_action",
+    "verification_sample",
+    "missing_d7",
     "d7_documents",
+    "d7_same_revision",
     "reply_overdue",
 )
+
+# The kinds of hollow remedy a policy lists words for ([lint.hollow_actions], rule LN-D5.2).
+HOLLOW_KINDS: tuple[str, ...] = tuple(k.value for k in HollowKind)
 
 _DURATION_UNITS = ("working_days", "hours", "days")
 _SAME_KIND_BY = ("category", "defect_kind", "product_number")
@@ -529,9 +548,24 @@ class _Reader:
         return GatePolicy(items=MappingProxyType(items), required_team_roles=tuple(roles))
 
     def lint(self, data: Any, path: str) -> LintPolicy:
-        word_lists = ("blame_words", "training_words", "vague_action_words")
+        word_lists = (
+            "blame_words",
+            "system_words",
+            "method_words",
+            "change_words",
+            "change_objects",
+        )
         table = self.table(
-            data, path, ["rules", *word_lists, "containment_locations", "d7_documents"]
+            data,
+            path,
+            ["rules", *word_lists, "hollow_actions", "containment_locations", "d7_documents"],
+        )
+        hollow_path = _join(path, "hollow_actions")
+        hollow_table = self.table(table.get("hollow_actions", {}), hollow_path, HOLLOW_KINDS)
+        hollow = tuple(
+            (kind, tuple(w.casefold() for w in self.texts(hollow_table, kind, hollow_path)))
+            for kind in HOLLOW_KINDS
+            if kind in hollow_table
         )
         rules_path = _join(path, "rules")
         rules_table = self.table(table.get("rules", {}), rules_path, LINT_RULES)
@@ -551,6 +585,7 @@ class _Reader:
         }
         return LintPolicy(
             rules=MappingProxyType(rules),
+            hollow_actions=hollow,
             containment_locations=tuple(
                 self.members(table, "containment_locations", path, ContainmentLocation)
             ),

@@ -39,6 +39,7 @@ __all__ = [
     "GatePolicy",
     "GateRule",
     "GradingPolicy",
+    "HollowKind",
     "LintPolicy",
     "LintRule",
     "LintSeverity",
@@ -186,6 +187,16 @@ class LintSeverity(StrEnum):
     OFF = "off"
 
 
+class HollowKind(StrEnum):
+    """What a hollow action only adds (rule LN-D5.2); the policy lists words for each."""
+
+    TRAINING = "training"
+    INSPECTION = "inspection"
+    REMINDER = "reminder"
+    PENALTY = "penalty"
+    COMPLY = "comply"
+
+
 @dataclass(frozen=True)
 class LintRule:
     severity: LintSeverity
@@ -195,9 +206,18 @@ class LintRule:
 @dataclass(frozen=True)
 class LintPolicy:
     rules: MappingProxyType[str, LintRule] = field(default_factory=lambda: MappingProxyType({}))
+    # rule LN-D4.3: words that blame a person, their care or attitude ...
     blame_words: tuple[str, ...] = ()
-    training_words: tuple[str, ...] = ()
-    vague_action_words: tuple[str, ...] = ()
+    # ... and words that name a cause in the method, machine, material, measurement or
+    # environment (a detection limit such as "cannot see" included)
+    system_words: tuple[str, ...] = ()
+    # rule LN-D4.5: how a cause was verified (reproduced, turned on and off, a test ...)
+    method_words: tuple[str, ...] = ()
+    # rule LN-D5.2: hollow remedies by kind (training, inspection, reminder, penalty, comply)
+    hollow_actions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # ... unless the action changes one of these objects with one of these verbs
+    change_words: tuple[str, ...] = ()
+    change_objects: tuple[str, ...] = ()
     containment_locations: tuple[ContainmentLocation, ...] = ()
     d7_documents: tuple[DocumentKind, ...] = (DocumentKind.FMEA, DocumentKind.CONTROL_PLAN)
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from eightd.domain import (
+    ActionStatus,
     Approval,
     Case,
     Cause,
@@ -17,6 +18,8 @@ from eightd.domain import (
     ContainmentLocation,
     CorrectiveAction,
     DocumentKind,
+    IsIsNot,
+    IsIsNotDimension,
     Severity,
     Stage,
     StageEvent,
@@ -106,6 +109,9 @@ def complete_case() -> Case:
     ]
     case.problem.what = "Cold solder joints on J3"
     case.problem.how_many = "37 of 5000"
+    case.problem.is_is_not = [
+        IsIsNot(IsIsNotDimension.WHERE, "connector J3", "J1, J2 and J4 on the same board")
+    ]
     case.containment = [
         ContainmentAction(
             "K1",
@@ -122,18 +128,36 @@ def complete_case() -> Case:
         Cause("C1", "Reflow profile too cold", type=CauseType.OCCURRENCE,
               status=CauseStatus.VERIFIED, evidence="reproduced at 235 °C"),
         Cause("C2", "AOI program lacks J3", type=CauseType.ESCAPE,
-              status=CauseStatus.VERIFIED, evidence="AOI replay"),
+              status=CauseStatus.VERIFIED, evidence="AOI replay of the 37 failed boards"),
     ]  # fmt: skip
     case.actions = [
-        CorrectiveAction("A1", "Raise reflow peak to 245 °C", ["C1"], "Zhou", date(2025, 10, 20)),
-        CorrectiveAction("A2", "Add J3 to AOI program", ["C2"], "Wu", date(2025, 10, 20)),
+        CorrectiveAction(
+            "A1",
+            "Raise reflow peak to 245 °C",
+            ["C1"],
+            "Zhou",
+            date(2025, 10, 20),
+            ActionStatus.DONE,
+            date(2025, 10, 20),
+        ),
+        CorrectiveAction(
+            "A2",
+            "Add J3 to AOI program",
+            ["C2"],
+            "Wu",
+            date(2025, 10, 20),
+            ActionStatus.DONE,
+            date(2025, 10, 20),
+        ),
     ]
     case.verifications = [
         Verification("V1", ["A1", "A2"], date(2025, 11, 1), "Qian", True, True, True,
                       "3 lots, 0 defects", "ppm", 7400.0, 0.0),
     ]  # fmt: skip
     case.containment_removed_on = date(2025, 11, 3)
-    case.standardization = [StandardizationItem(DocumentKind.FMEA, "PFMEA-77", new_revision="C")]
+    case.standardization = [
+        StandardizationItem(DocumentKind.FMEA, "PFMEA-77", old_revision="B", new_revision="C")
+    ]
     approve(case, at(2025, 11, 4))
     return validate_case(case)
 

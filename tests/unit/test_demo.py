@@ -297,7 +297,7 @@ def test_the_lint_finds_the_weak_8d_and_passes_the_closed_ones(cases):
     now = datetime.combine(TODAY, time(10), CST)
     weak = [c for c in cases if any("加强培训" in a.text for a in c.actions)]
     rules = {f.code for f in lint(weak[0], policy, now=now).findings}
-    assert {"blame_cause", "training_remedy", "verification_data", "d7_documents"} <= rules
+    assert {"blame_cause", "hollow_action", "verification_data", "d7_same_revision"} <= rules
     for case in [c for c in cases if c.is_closed]:
         assert lint(case, policy, now=now).findings == (), case.number
 

@@ -33,7 +33,7 @@ def test_assessment_lists_gates_up_to_the_current_stage() -> None:
     assert [stage for stage, _ in result.gates] == [Stage(f"D{i}") for i in range(5)]
     assert result.blocking == ()
     assert result.signature is SignatureState.VALID
-    assert result.lint.score == 95  # containment covers finished stock only
+    assert result.lint.score == 97  # containment covers finished stock only
 
 
 def test_assessment_needs_an_aware_time() -> None:
