@@ -142,7 +142,7 @@ def test_case_walks_from_intake_to_normal_closure(store: Store, number: str) -> 
 
         services.update_case(uow, number, removed, user=QE, action="remove_containment")
         workflow.advance_stage(uow, number, POLICY, user=QE, now=at(26))
-        services.add_standardization(uow, number, StandardizationItem(DocumentKind.FMEA, "PFMEA-7"),
+        services.add_standardization(uow, number, StandardizationItem(DocumentKind.FMEA, "PFMEA-7", old_revision="B", new_revision="C"),
                                      user=QE, now=at(26))  # fmt: skip
         workflow.advance_stage(uow, number, POLICY, user=QE, now=at(26.1))
         workflow.approve_case(uow, number, POLICY, user=MANAGER, now=at(27))
