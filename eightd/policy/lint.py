@@ -128,17 +128,21 @@ def lint(case: Case, policy: Policy, *, now: datetime) -> LintReport:
         *_standardization(case, policy),
     ]
     raw += _replies(case, policy, now)
-    groups: dict[tuple[str, Stage], list[tuple[str, dict[str, object]]]] = {}
+    groups: dict[tuple[str, Stage, object], list[tuple[str, dict[str, object]]]] = {}
     for code, path, params in raw:
-        groups.setdefault((code, _stage_of(code, path, case)), []).append((path, params))
+        key = (code, _stage_of(code, path, case), params.get("kind"))
+        groups.setdefault(key, []).append((path, params))
     findings: list[Finding] = []
-    for (code, stage), items in groups.items():
+    for (code, stage, _), items in groups.items():
         rule = policy.lint.rule(code)
         if rule.severity is LintSeverity.OFF:
             continue
         findings.append(_collapse(code, rule.severity, stage, items))
     findings.sort(key=lambda f: (f.stage.index, _SEVERITY_ORDER[f.severity]))
-    weights = sum(policy.lint.rule(f.code).weight for f in findings)
+    # LN-0.2: each rule weighs once per stage, however many items share it
+    weights = sum(
+        policy.lint.rule(code).weight for code, _ in {(f.code, f.stage) for f in findings}
+    )
     blocking = any(f.severity is LintSeverity.BLOCKING for f in findings)
     return LintReport(tuple(findings), max(0, MAX_SCORE - weights), blocking)
 
@@ -154,7 +158,7 @@ _SEVERITY_ORDER = {
 def _collapse(
     code: str, severity: LintSeverity, stage: Stage, items: list[tuple[str, dict[str, object]]]
 ) -> Finding:
-    """One finding for every item of one kind in one stage (LN-0.2)."""
+    """One finding for every item of one kind (and one hollow kind) in one stage (LN-0.2)."""
     params = dict(items[0][1])
     ids = [str(p["id"]) for _, p in items if "id" in p]
     if ids:
@@ -264,7 +268,9 @@ def _causes(case: Case, words: LintPolicy) -> Iterator[Raw]:
         supported = _system_text(chain, words) or any(
             _is_system_cause(other, words) for other in _beside(case, cause)
         )
-        if blame and not supported and not cause.systemic:  # LN-D4.3
+        in_text = _find(cause.text, words.blame_words)
+        technical = not in_text and cause.category is not BoneCategory.MAN and cause.whys
+        if blame and not supported and not cause.systemic and not technical:  # LN-D4.3
             yield "blame_cause", path, {"id": cause.id, "word": blame}
         elif cause.whys and not cause.systemic:  # LN-D4.4
             last = cause.whys[-1]

@@ -142,8 +142,10 @@ def test_case_walks_from_intake_to_normal_closure(store: Store, number: str) -> 
 
         services.update_case(uow, number, removed, user=QE, action="remove_containment")
         workflow.advance_stage(uow, number, POLICY, user=QE, now=at(26))
-        services.add_standardization(uow, number, StandardizationItem(DocumentKind.FMEA, "PFMEA-7", old_revision="B", new_revision="C"),
-                                     user=QE, now=at(26))  # fmt: skip
+        pfmea = StandardizationItem(
+            DocumentKind.FMEA, "PFMEA-7", old_revision="B", new_revision="C"
+        )
+        services.add_standardization(uow, number, pfmea, user=QE, now=at(26))
         workflow.advance_stage(uow, number, POLICY, user=QE, now=at(26.1))
         workflow.approve_case(uow, number, POLICY, user=MANAGER, now=at(27))
         with pytest.raises(StageGateError) as err:
