@@ -129,9 +129,12 @@ def _clock_cells(clock: Clock, policy: Policy, lang: str) -> list[str]:
     state = t(f"clock.state.{clock.state.value}", lang)
     if clock.paused:
         state += " ⏸"
+    due = _moment(clock.due, policy, whole_day=whole_day)
+    if clock.provisional:  # rule CA-2
+        due += " " + t("clock.provisional", lang)
     return [
         _clock_name(clock, lang),
-        _moment(clock.due, policy, whole_day=whole_day),
+        due,
         state,
         _moment(clock.done_at, policy),
     ]
@@ -245,6 +248,7 @@ def cmd_overdue(app: App, args: argparse.Namespace) -> int:
                             "key": c.key,
                             "state": c.state.value,
                             "due": c.due.isoformat() if c.due else None,
+                            "provisional": c.provisional,
                         }
                         for c in a.clocks
                     ],

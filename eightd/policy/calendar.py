@@ -3,9 +3,12 @@
 A day is decided in this order: the company's own lists (``workdays`` win, then
 ``holidays``), then the maintained ``chinesecalendar`` library for the years it covers,
 then the weekend rule for years the company declared complete (``covered_years``).
-Any other day is *uncovered*: with ``beyond_coverage = "assume-weekends"`` it is
-decided by the weekend rule and :meth:`WorkingCalendar.uncovered_years` reports it so
-the caller can attach a warning; with ``"refuse"`` a :class:`CalendarError` is raised.
+Any other day is *uncovered* (rule CA-2): with ``beyond_coverage = "statutory"`` (the
+default) its year's statutory holidays are computed (:mod:`eightd.policy.statutory`) and
+the weekend rule decides the rest; with ``"assume-weekends"`` only the weekend rule
+decides; either way :meth:`WorkingCalendar.uncovered_years` reports the year so every
+deadline counted on it is marked provisional. With ``"refuse"`` a :class:`CalendarError`
+is raised instead.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import chinese_calendar
 
 from eightd.errors import CalendarError
 from eightd.policy.model import CalendarPolicy
+from eightd.policy.statutory import statutory_holidays
 
 __all__ = ["WorkingCalendar"]
 
@@ -61,11 +65,16 @@ class WorkingCalendar:
             return False
         if self.policy.library == "chinese" and day.year in _LIBRARY_YEARS:
             return bool(chinese_calendar.is_workday(day))
-        if not self.is_covered(day) and self.policy.beyond_coverage == "refuse":
-            first, last = _LIBRARY_YEARS[0], _LIBRARY_YEARS[-1]
-            raise CalendarError(
-                "calendar.uncovered_refused", day=day.isoformat(), first=first, last=last
-            )
+        if not self.is_covered(day):
+            mode = self.policy.beyond_coverage
+            if mode == "refuse":
+                first, last = _LIBRARY_YEARS[0], _LIBRARY_YEARS[-1]
+                raise CalendarError(
+                    "calendar.uncovered_refused", day=day.isoformat(), first=first, last=last
+                )
+            statutory = mode == "statutory" and 2000 <= day.year <= 2099
+            if statutory and day in statutory_holidays(day.year):
+                return False
         return day.isoweekday() not in self._weekend
 
     def add_working_days(

@@ -62,6 +62,8 @@ class Clock:
     due: datetime | None = None
     done_at: datetime | None = None
     paused: bool = False
+    # rule CA-2: the due date counts days of a year whose official calendar is not loaded
+    provisional: bool = False
 
     @property
     def stage(self) -> Stage | None:
@@ -83,6 +85,11 @@ class Schedule:
     def attention(self) -> tuple[Clock, ...]:
         """Clocks overdue or due soon."""
         return tuple(c for c in self.clocks if c.state in ATTENTION)
+
+    @property
+    def provisional(self) -> bool:
+        """A due date of the case is counted on a provisional calendar (rule CA-2)."""
+        return any(c.provisional for c in self.clocks)
 
 
 @dataclass
@@ -187,9 +194,17 @@ def _clock(
         finished = done_at.astimezone(tz).date()
         skip = frozenset(d for d in skip if d <= finished)
     due = due_at(start, deadline.within, ctx.calendar, tz, skip)
+    provisional = False
     if deadline.within.unit == "working_days":
-        for year in ctx.calendar.uncovered_years(start.astimezone(tz).date(), due.date()):
-            ctx.warnings.append(Notice.of("calendar.assumed_year", year=year))
+        # rule CA-2: a due date counted on a year no official calendar declares is provisional
+        uncovered = ctx.calendar.uncovered_years(start.astimezone(tz).date(), due.date())
+        provisional = bool(uncovered)
+        code = (
+            "calendar.provisional_year"
+            if ctx.policy.calendar.beyond_coverage == "statutory"
+            else "calendar.assumed_year"
+        )
+        ctx.warnings += [Notice.of(code, year=year) for year in uncovered]
     if passed:
         if done_at is None:
             state = ClockState.DONE
@@ -202,7 +217,7 @@ def _clock(
     else:
         state = ClockState.DUE
     paused = pausable and ctx.paused and not passed
-    return Clock(key, state, deadline, start, due, done_at, paused)
+    return Clock(key, state, deadline, start, due, done_at, paused, provisional)
 
 
 def due_at(

@@ -343,9 +343,9 @@ class _Reader:
             table.get("library", "chinese"), _join(path, "library"), ("chinese", "weekends-only")
         )
         beyond = self.choice(
-            table.get("beyond_coverage", "assume-weekends"),
+            table.get("beyond_coverage", "statutory"),
             _join(path, "beyond_coverage"),
-            ("assume-weekends", "refuse"),
+            ("statutory", "assume-weekends", "refuse"),
         )
         weekend = []
         for p, v in self.items(table, "weekend", path):
@@ -371,7 +371,7 @@ class _Reader:
             holidays=tuple(sorted(set(holidays))),
             workdays=tuple(sorted(set(workdays))),
             covered_years=tuple(sorted(set(covered))),
-            beyond_coverage=beyond or "assume-weekends",  # type: ignore[arg-type]
+            beyond_coverage=beyond or "statutory",  # type: ignore[arg-type]
         )
 
     def calendar_file(self, name: str, path: str) -> tuple[list[date], list[date], list[int]]:

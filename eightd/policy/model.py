@@ -102,7 +102,8 @@ class CalendarPolicy:
     holidays: tuple[date, ...] = ()
     workdays: tuple[date, ...] = ()
     covered_years: tuple[int, ...] = ()  # years declared complete by the company
-    beyond_coverage: Literal["assume-weekends", "refuse"] = "assume-weekends"
+    # rule CA-2: a year no calendar declares gets its statutory holidays computed
+    beyond_coverage: Literal["statutory", "assume-weekends", "refuse"] = "statutory"
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,8 @@ class TimelineRow:
     done: str
     state: str
     state_text: str
+    # rule CA-2: the due date is counted on a provisional calendar (shown with the state)
+    provisional: bool = False
 
 
 @dataclass
@@ -651,7 +653,9 @@ def _timeline(case: Case, a: Assessment, fmt: _Fmt) -> list[TimelineRow]:
                 due=iso(clock.due),
                 done=iso(clock.done_at),
                 state=clock.state.value,
-                state_text=fmt.t(f"report.state.{clock.state.value}"),
+                state_text=fmt.t(f"report.state.{clock.state.value}")
+                + (" " + fmt.t("clock.provisional") if clock.provisional else ""),
+                provisional=clock.provisional,
             )
         )
     return rows

@@ -133,6 +133,7 @@ def test_domain_works_without_database_jupyter_or_graphviz_installed() -> None:
         "papermill",
         "nbformat",
         "chinese_calendar",
+        "lunardate",
     ]
     code = (
         "import sys\n"

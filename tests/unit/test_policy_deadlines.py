@@ -340,8 +340,17 @@ def test_deadline_in_an_undeclared_year_carries_a_warning() -> None:
     case = make_case(number=f"{last}12-0001", received=at(last, 12, 30, 10))
     result = schedule(case, POLICY, now=at(last, 12, 30, 11))
     assert [(w.code, dict(w.params)) for w in result.warnings] == [
-        ("calendar.assumed_year", {"year": last + 1})
+        ("calendar.provisional_year", {"year": last + 1})
     ]
+    assert result.clock(Stage.D0).provisional
+
+
+def test_weekends_only_assumption_for_an_undeclared_year_says_so() -> None:
+    last = WorkingCalendar().library_years[-1]
+    policy = policy_with(calendar={"beyond_coverage": "assume-weekends"})
+    case = make_case(number=f"{last}12-0001", received=at(last, 12, 30, 10))
+    result = schedule(case, policy, now=at(last, 12, 30, 11))  # type: ignore[arg-type]
+    assert [w.code for w in result.warnings] == ["calendar.assumed_year"]
 
 
 def test_refusing_policy_raises_for_a_deadline_in_an_undeclared_year() -> None:
