@@ -80,9 +80,23 @@ def _translate_argparse(parser: argparse.ArgumentParser, lang: str) -> None:
                 _translate_argparse(child, lang)
 
 
+def _is_text(arg: str) -> bool:
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_from_argv(args_list)
+    for arg in args_list:
+        if not _is_text(arg):  # bytes the terminal's encoding could not decode
+            shown = ascii(arg.encode("utf-8", "surrogateescape"))[1:]
+            print(t("cli.error_prefix", lang) + t("cli.bad_argument", lang, arg=shown),
+                  file=sys.stderr)  # fmt: skip
+            return 2
     parser = build_parser(lang)
     args = parser.parse_args(args_list)
     if not getattr(args, "handler", None):
@@ -93,6 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     app = App(settings, Printer(sys.stdout))
     try:
+        if settings.policy_path and getattr(args, "uses_policy", True):
+            # a policy file that was named must exist and be valid, for every command
+            # (list and export print no deadline, but must not ignore a mistyped name)
+            app.policy  # noqa: B018
         at = getattr(args, "at", None)
         if at:  # the clock seam: every time the command records is this moment
             fixed = parse_when(at, "at")

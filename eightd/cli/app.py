@@ -9,12 +9,15 @@ import json
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from eightd.application import Application
 from eightd.errors import ValidationError
 from eightd.i18n import t
 from eightd.settings import Settings
+
+if TYPE_CHECKING:
+    from eightd.policy import Policy
 
 __all__ = [
     "App",
@@ -134,6 +137,16 @@ class App:
 
     def now(self) -> datetime:
         return self.application.now()
+
+    @property
+    def policy(self) -> Policy:
+        """The policy in force (``--policy`` / ``EIGHTD_POLICY`` over the default), read once."""
+        return self.application.policy
+
+    def local(self, moment: datetime) -> datetime:
+        """A stored moment on the company's clock: every date the CLI prints is in the
+        policy's time zone (07:30 in Beijing is that day, not the day before in UTC)."""
+        return moment.astimezone(self.policy.tz)
 
     def close(self) -> None:
         self.application.dispose()

@@ -189,7 +189,7 @@ def cmd_new(app: App, args: argparse.Namespace) -> int:
 def cmd_list(app: App, args: argparse.Namespace) -> int:
     rows = app.application.list_cases(**filters_of(args))
     if args.format == "json":
-        app.out.json([_summary_dict(r) for r in rows])
+        app.out.json([_summary_dict(app, r) for r in rows])
         return 0
     headers = [app.t(f"cli.list.col.{k}") for k in _LIST_COLUMNS]
     values = [_summary_cells(app, r) for r in rows]
@@ -199,7 +199,7 @@ def cmd_list(app: App, args: argparse.Namespace) -> int:
         writer = csv.writer(app.out.stream)
         writer.writerow(_LIST_COLUMNS)
         for r in rows:
-            writer.writerow(_csv_safe(v) for v in _summary_dict(r).values())
+            writer.writerow(_csv_safe(v) for v in _summary_dict(app, r).values())
         return 0
     app.out.table(headers, values)
     app.out.line(app.t("cli.list.count", count=len(rows)))
@@ -221,7 +221,7 @@ _LIST_COLUMNS = (
 def _summary_cells(app: App, r: Any) -> list[str]:
     return [
         r.number,
-        r.received_at.date().isoformat(),
+        app.local(r.received_at).date().isoformat(),
         r.customer_name,
         r.product_number,
         app.t(f"enum.Severity.{r.severity}") if r.severity else "-",
@@ -231,10 +231,10 @@ def _summary_cells(app: App, r: Any) -> list[str]:
     ]
 
 
-def _summary_dict(r: Any) -> dict[str, Any]:
+def _summary_dict(app: App, r: Any) -> dict[str, Any]:
     return {
         "number": r.number,
-        "received": r.received_at.isoformat(),
+        "received": app.local(r.received_at).isoformat(),
         "customer": r.customer_name,
         "product": r.product_number,
         "severity": r.severity,
@@ -270,7 +270,7 @@ def cmd_history(app: App, args: argparse.Namespace) -> int:
     headers = [app.t(f"cli.history.col.{k}") for k in ("at", "user", "action", "path", "change")]
     rows = [
         [
-            e.at.isoformat(timespec="seconds"),
+            app.local(e.at).isoformat(timespec="seconds"),
             e.user,
             e.action,
             e.path or "-",

@@ -48,7 +48,7 @@ def register(sub: Any, lang: str) -> None:
     text = t("cli.policy.check.help", lang)
     check = policy_sub.add_parser("check", help=text, description=text)
     check.add_argument("file")
-    check.set_defaults(handler=cmd_policy_check)
+    check.set_defaults(handler=cmd_policy_check, uses_policy=False)  # checks its own file
 
     p = add("lint", cmd_lint)
     p.add_argument("--json", action="store_true")

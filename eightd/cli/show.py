@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from eightd.application import StoredCase
@@ -12,13 +13,15 @@ from eightd.i18n import label
 __all__ = ["print_case"]
 
 
-def _fmt(value: Any, lang: str) -> str:
+def _fmt(value: Any, lang: str, tz: tzinfo) -> str:
     if value is None or value == "":
         return "-"
     if hasattr(value, "value") and hasattr(type(value), "__members__"):
         return label(value, lang)
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat(timespec="minutes") if hasattr(value, "hour") else value)
+    if isinstance(value, datetime):  # on the company's clock
+        return value.astimezone(tz).isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, bool):
         return "✔" if value else "✘"
     return str(value)
@@ -26,7 +29,8 @@ def _fmt(value: Any, lang: str) -> str:
 
 def print_case(app: App, stored: StoredCase, assessment_lines: list[str] | None = None) -> None:
     case, lang, out = stored.case, app.lang, app.out
-    f = lambda v: _fmt(v, lang)  # noqa: E731
+    tz = app.policy.tz
+    f = lambda v: _fmt(v, lang, tz)  # noqa: E731
     out.line(f"{case.number}  {case.title}")
     out.line(
         app.t(

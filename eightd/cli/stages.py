@@ -144,7 +144,7 @@ def cmd_set(app: App, args: argparse.Namespace) -> int:
     for assignment in args.assignments:
         name, sep, value = assignment.partition("=")
         if not sep:
-            raise ValidationError(assignment, "error.reason.not_assignment")
+            raise ValidationError(assignment, "error.reason.not_assignment", value=assignment)
         name = name.strip()
         if name == "read_across":  # a list: one entry per ';'
             values[name] = [v.strip() for v in value.split(";") if v.strip()]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import types
 import typing
 from datetime import date, datetime
@@ -36,6 +37,7 @@ __all__ = ["decode", "decode_value", "encode", "f", "json_schema", "validate"]
 T = TypeVar("T")
 
 DEFAULT_MAX_LENGTH = 4000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MISSING: Any = dataclasses.MISSING
 
 
@@ -146,6 +148,8 @@ def _check_scalar(value: Any, tp: Any, meta: typing.Mapping[str, Any], path: str
             raise ValidationError(path, "error.reason.too_long", max=meta.get("max_length"))
         if "\x00" in value:
             raise ValidationError(path, "error.reason.nul_character")
+        if _SURROGATE.search(value):  # JSON "\ud800" parses, but cannot be stored or printed
+            raise ValidationError(path, "error.reason.not_unicode")
         return
     if tp is bool:
         if not isinstance(value, bool):

@@ -81,10 +81,13 @@ def open_case(
     is drawn, so a rejected intake uses no number; numbering and insert share
     one transaction.
     """
-    require_intake(intake, policy or load_policy())
+    policy = policy or load_policy()
+    require_intake(intake, policy)
     at = aware_now(now)
     received = intake.received_at or at
-    period = ComplaintNumber.period_of(received)
+    # the month of the number is the month the complaint was received, on the
+    # company's clock: 07:30 on the 1st in Beijing is that month, not the last one in UTC
+    period = ComplaintNumber.period_of(received.astimezone(policy.tz))
     case = Case(
         number=f"{period}-0001",  # placeholder to validate everything else first
         title=title.strip(),

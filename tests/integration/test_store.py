@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -38,6 +38,17 @@ def test_complaint_serial_restarts_each_month(store: Store) -> None:
     _open(store)
     december = _open(store, received_at=datetime(2026, 12, 1, 8, 0, tzinfo=CST))
     assert december == "202612-0001"
+
+
+def test_the_number_month_is_the_receipt_month_in_the_policy_time_zone(store: Store) -> None:
+    # 23:30 UTC on 30 November is 07:30 on 1 December in Beijing (the default policy's zone)
+    received = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+    intake = make_intake(received_at=received)
+    with store.uow() as uow:
+        stored = services.open_case(
+            uow, intake, title="Scratches", user="qe.li", now=received + timedelta(hours=1)
+        )
+    assert stored.case.number == "202612-0001"
 
 
 def test_rejected_intake_uses_no_number_and_stores_nothing(store: Store) -> None:
