@@ -290,6 +290,13 @@ class Application:
         with self._uow(read_only=True) as uow:
             return services.export_cases(uow, numbers, **filters)
 
+    def iter_export(
+        self, numbers: Iterable[str] | None = None, *, batch_size: int = 200, **filters: Any
+    ) -> Iterator[Case]:
+        """The cases to export, streamed from one read-only snapshot in batches."""
+        with self._uow(read_only=True) as uow:
+            yield from services.iter_export_cases(uow, numbers, batch_size=batch_size, **filters)
+
     # -- pandas, for JupyterLab
 
     def list_frame(self, **filters: Any) -> pandas.DataFrame:
@@ -348,9 +355,20 @@ class Application:
                 uow, case, expected_version=version, user=self.user, now=self._at(at)
             )
 
-    def import_cases(self, cases: Sequence[Case], *, at: datetime | None = None) -> list[str]:
+    def import_cases(
+        self,
+        cases: Iterable[Case],
+        *,
+        replace: bool = False,
+        dry_run: bool = False,
+        at: datetime | None = None,
+    ) -> services.ImportResult:
+        """Import complete cases, all or nothing (a stream is consumed one case at a
+        time): identical ones are skipped, differing ones refused unless ``replace``."""
         with self._uow() as uow:
-            return services.import_cases(uow, cases, user=self.user, now=self._at(at))
+            return services.import_cases(
+                uow, cases, user=self.user, now=self._at(at), replace=replace, dry_run=dry_run
+            )
 
     # ---------------------------------------------------------------- stage content
 

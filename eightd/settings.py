@@ -7,6 +7,7 @@
 - ``EIGHTD_USER``: the acting user recorded in the audit log (default: the OS user)
 - ``EIGHTD_LANG``: ``zh`` or ``en`` for messages and reports (default: from ``LANG``, else en)
 - ``EIGHTD_POLICY``: path of the company policy file (default: ``templates/policy.toml``)
+- ``EIGHTD_MAX_IMPORT_MB``: the largest file ``eightd import`` reads, in MB (default: 256)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from eightd.errors import ValidationError
 from eightd.i18n import default_lang, normalize_lang
 
 __all__ = ["Settings", "default_data_dir"]
@@ -35,12 +37,25 @@ def _os_user() -> str:
         return "unknown"
 
 
+DEFAULT_MAX_IMPORT_MB = 256
+
+
+def _megabytes(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default * 2**20
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValidationError(name, "error.reason.not_integer")
+    return int(raw) * 2**20
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     user: str
     lang: str
     policy_path: Path | None = None
+    max_import_bytes: int = DEFAULT_MAX_IMPORT_MB * 2**20
 
     @classmethod
     def from_env(
@@ -61,6 +76,7 @@ class Settings:
             user=(user or os.environ.get("EIGHTD_USER") or _os_user()).strip() or "unknown",
             lang=normalize_lang(lang) if lang else default_lang(),
             policy_path=Path(policy).expanduser() if policy else None,
+            max_import_bytes=_megabytes("EIGHTD_MAX_IMPORT_MB", DEFAULT_MAX_IMPORT_MB),
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -102,9 +102,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
-    settings = Settings.from_env(
-        database_url=args.db, user=args.user, lang=args.lang, policy_path=args.policy
-    )
+    try:
+        settings = Settings.from_env(
+            database_url=args.db, user=args.user, lang=args.lang, policy_path=args.policy
+        )
+    except EightDError as exc:  # a malformed setting in the environment
+        print(t("cli.error_prefix", lang) + exc.message(lang), file=sys.stderr)
+        return 1
     app = App(settings, Printer(sys.stdout))
     try:
         if settings.policy_path and getattr(args, "uses_policy", True):

@@ -4,15 +4,17 @@ update, import, export, schema, user."""
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from eightd.cli.app import App, add_at, add_version
 from eightd.domain import (
-    Case,
     CaseStatus,
     Intake,
     Severity,
@@ -20,8 +22,8 @@ from eightd.domain import (
     case_from_dict,
     case_schema,
     case_to_dict,
-    dumps_export,
-    parse_export,
+    iter_export,
+    write_export,
 )
 from eightd.domain.fields import decode
 from eightd.errors import ValidationError
@@ -29,7 +31,9 @@ from eightd.i18n import t
 
 __all__ = ["VERSION_KEY", "add_filters", "filters_of", "read_json_file", "register"]
 
-MAX_IMPORT_BYTES = 256 * 1024 * 1024
+# one case or one item typed by a user (``new``, ``update``, ``put`` ...); whole exports
+# go through ``import``, streamed, under the EIGHTD_MAX_IMPORT_MB setting
+MAX_JSON_BYTES = 64 * 1024 * 1024
 # the key under which `eightd show --json` records the version the document was read at
 VERSION_KEY = "version"
 
@@ -79,6 +83,8 @@ def register(sub: Any, lang: str) -> None:
 
     p = add("import", cmd_import)
     p.add_argument("file")
+    p.add_argument("--replace", action="store_true", help=t("cli.import.replace", lang))
+    p.add_argument("--dry-run", action="store_true", help=t("cli.import.dry_run", lang))
     add_at(p, lang)
 
     p = add("export", cmd_export)
@@ -158,12 +164,8 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
 
 def read_json_file(path: str) -> Any:
     """Parse an untrusted JSON file; errors name the file and say why."""
-    try:
-        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as exc:
-        raise ValidationError(path, "error.reason.unreadable", detail=exc.strerror) from None
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise ValidationError(path, "error.reason.unreadable", detail="file too large")
+    with open_import_file(path, MAX_JSON_BYTES) as stream:  # the size is checked first
+        raw = stream.read()
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except RecursionError:
@@ -302,22 +304,76 @@ def cmd_update(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_import(app: App, args: argparse.Namespace) -> int:
-    cases = parse_export(read_json_file(args.file))
-    numbers = app.application.import_cases(cases)
-    app.out.line(app.t("cli.import.done", count=len(numbers)))
+    """Stream the file into one transaction: its size is checked before it is read, and
+    memory holds one case at a time however large the file."""
+    with open_import_file(args.file, app.settings.max_import_bytes) as stream:
+        try:
+            result = app.application.import_cases(
+                iter_export(stream), replace=args.replace, dry_run=args.dry_run
+            )
+        except RecursionError:
+            raise ValidationError(
+                args.file, "error.reason.bad_json", detail="nested too deeply"
+            ) from None
+        except ValueError as exc:  # bad UTF-8, bad JSON
+            raise ValidationError(args.file, "error.reason.bad_json", detail=str(exc)) from None
+    key = "cli.import.dry_run_done" if result.dry_run else "cli.import.done"
+    counts = {"unchanged": len(result.unchanged), "replaced": len(result.replaced)}
+    app.out.line(app.t(key, count=len(result.added), **counts))
     return 0
 
 
+class _Limited(io.RawIOBase):
+    """A binary stream that refuses to go past ``limit`` bytes (stdin, a FIFO, a file
+    that grows while it is read)."""
+
+    def __init__(self, raw: BinaryIO, limit: int, name: str) -> None:
+        self._raw, self._left, self._limit, self._name = raw, limit, limit, name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(min(len(buffer), self._left + 1))
+        if len(data) > self._left:
+            raise _too_large(self._name, self._limit)
+        self._left -= len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _too_large(path: str, limit: int) -> ValidationError:
+    return ValidationError(path, "error.reason.too_large", limit_mb=limit // 2**20)
+
+
+@contextmanager
+def open_import_file(path: str, limit: int) -> Iterator[BinaryIO]:
+    """An untrusted file to import, opened for streaming; a regular file larger than
+    ``limit`` bytes is refused before anything is read."""
+    try:
+        raw: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise ValidationError(path, "error.reason.unreadable", detail=exc.strerror) from None
+    try:
+        if path != "-" and os.fstat(raw.fileno()).st_size > limit:
+            raise _too_large(path, limit)
+        yield io.BufferedReader(_Limited(raw, limit, path))
+    except OSError as exc:
+        raise ValidationError(path, "error.reason.unreadable", detail=exc.strerror) from None
+    finally:
+        if path != "-":
+            raw.close()
+
+
 def cmd_export(app: App, args: argparse.Namespace) -> int:
+    """Cases stream from the store in batches straight into the file."""
     from eightd.files import output_file
 
-    cases: list[Case] = app.application.export(**filters_of(args))
-    text = dumps_export(cases)
     target = args.output or "-"
     with output_file(target, stdout=app.out.stream) as fh:
-        fh.write(text)
+        count = write_export(app.application.iter_export(**filters_of(args)), fh)
     if target != "-":
-        print(app.t("cli.export.done", count=len(cases), path=target), file=sys.stderr)
+        print(app.t("cli.export.done", count=count, path=target), file=sys.stderr)
     return 0
 
 

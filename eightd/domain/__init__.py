@@ -8,7 +8,9 @@ from eightd.domain.interchange import (
     case_to_dict,
     dumps_export,
     export_document,
+    iter_export,
     parse_export,
+    write_export,
 )
 from eightd.domain.model import *  # noqa: F403
 from eightd.domain.model import __all__ as _model_all
@@ -23,7 +25,9 @@ __all__ = [
     "case_to_dict",
     "dumps_export",
     "export_document",
+    "iter_export",
     "parse_export",
     "report_file_stem",
     "safe_file_part",
+    "write_export",
 ]

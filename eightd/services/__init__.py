@@ -1,9 +1,11 @@
 """Use cases: the one way in for the CLI, the notebooks and the report templates."""
 
 from eightd.services.cases import (
+    ImportResult,
     audit_trail,
     export_cases,
     import_cases,
+    iter_export_cases,
     list_cases,
     load_case,
     open_case,
@@ -37,6 +39,7 @@ from eightd.services.workflow import (
 )
 
 __all__ = [
+    "ImportResult",
     "add_standardization",
     "advance_stage",
     "approve_case",
@@ -48,6 +51,7 @@ __all__ = [
     "export_cases",
     "grade_case",
     "import_cases",
+    "iter_export_cases",
     "list_cases",
     "load_case",
     "log_contact",

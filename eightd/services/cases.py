@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -21,6 +22,7 @@ from eightd.domain import (
     Stage,
     StageEvent,
     StageEventKind,
+    case_to_dict,
     validate_case,
 )
 from eightd.errors import ValidationError
@@ -29,10 +31,12 @@ from eightd.policy.intake import require_intake
 from eightd.store import AuditEntry, CaseSummary, StoredCase, User
 
 __all__ = [
+    "ImportResult",
     "UnitOfWork",
     "audit_trail",
     "export_cases",
     "import_cases",
+    "iter_export_cases",
     "list_cases",
     "load_case",
     "open_case",
@@ -165,12 +169,38 @@ def replace_case(
     )
 
 
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did (or, for a dry run, would do), by complaint number."""
+
+    added: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()  # already stored exactly so: skipped
+    replaced: tuple[str, ...] = ()
+    dry_run: bool = False
+
+
 def import_cases(
-    uow: UnitOfWork, cases: Sequence[Case], *, user: str, now: datetime | None = None
-) -> list[str]:
-    """Add complete cases (from an export). All or nothing: the first bad or
-    already-present case raises and nothing is kept."""
+    uow: UnitOfWork,
+    cases: Iterable[Case],
+    *,
+    user: str,
+    now: datetime | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Add complete cases (from an export), consumed one at a time (an iterator
+    streamed from a file is never held whole). All or nothing: the first bad case
+    raises and nothing is kept.
+
+    A case already stored exactly as in the file is skipped and counted, so that
+    importing an export of the same store changes nothing; one that differs is
+    refused unless ``replace`` (then saved as a new version, audited). ``dry_run``
+    checks everything and reports what would happen, writing nothing.
+    """
     at = aware_now(now)
+    added: list[str] = []
+    unchanged: list[str] = []
+    replaced: list[str] = []
     for i, case in enumerate(cases):
         try:
             validate_case(case)
@@ -178,15 +208,26 @@ def import_cases(
             raise ValidationError(
                 f"cases[{i}].{exc.field}", exc.reason_code, **_extra(exc)
             ) from None
-        if uow.cases.exists(case.number):
-            raise ValidationError(
-                f"cases[{i}].number", "error.reason.already_exists", value=case.number
+        if not uow.cases.exists(case.number):
+            uow.cases.add(case, user=user, at=at, action="import_case")
+            uow.cases.reserve_number(case.number)
+            added.append(case.number)
+            continue
+        stored: StoredCase = uow.cases.get(case.number)
+        if case_to_dict(stored.case) == case_to_dict(case):
+            unchanged.append(case.number)
+        elif replace:
+            uow.cases.save(
+                case, expected_version=stored.version, user=user, at=at, action="import_replace"
             )
-    for case in cases:
-        uow.cases.add(case, user=user, at=at, action="import_case")
-        uow.cases.reserve_number(case.number)
-    uow.commit()
-    return [c.number for c in cases]
+            replaced.append(case.number)
+        else:
+            raise ValidationError(
+                f"cases[{i}].number", "error.reason.differs_from_stored", value=case.number
+            )
+    if not dry_run:
+        uow.commit()
+    return ImportResult(tuple(added), tuple(unchanged), tuple(replaced), dry_run=dry_run)
 
 
 def _extra(exc: ValidationError) -> dict[str, Any]:
@@ -199,6 +240,21 @@ def export_cases(
     if numbers is not None:
         filters["numbers"] = list(numbers)
     return [stored.case for stored in uow.cases.load(**filters)]
+
+
+def iter_export_cases(
+    uow: UnitOfWork,
+    numbers: Iterable[str] | None = None,
+    *,
+    batch_size: int = 200,
+    **filters: Any,
+) -> Iterator[Case]:
+    """The cases to export, ordered by complaint number, read from the store in batches
+    (memory holds one batch, whatever the size of the store)."""
+    if numbers is not None:
+        filters["numbers"] = list(numbers)
+    for stored in uow.cases.iter_load(batch_size=batch_size, **filters):
+        yield stored.case
 
 
 def audit_trail(uow: UnitOfWork, number: str) -> list[AuditEntry]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -296,6 +296,29 @@ class SqlCaseRepository:
         """Whole cases matching the filters, in one query, ordered by complaint number."""
         query = self._filtered(self._stored_columns(), **filters)
         return [self._stored(row) for row in self._conn.execute(query)]
+
+    def iter_load(self, *, batch_size: int = 200, **filters: Any) -> Iterator[StoredCase]:
+        """Whole cases matching the filters, ordered by complaint number, read in batches
+        of ``batch_size`` (keyset pages: ``number > last``), so that memory holds one
+        batch whatever the size of the store. In a read-only unit of work every page
+        reads the same snapshot."""
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        limit = filters.pop("limit", None)
+        last: str | None = None
+        served = 0
+        while limit is None or served < limit:
+            size = batch_size if limit is None else min(batch_size, limit - served)
+            query = self._filtered(self._stored_columns(), **filters, limit=size)
+            if last is not None:
+                query = query.where(cases.c.number > last)
+            rows = self._conn.execute(query).all()
+            for row in rows:
+                yield self._stored(row)
+            if len(rows) < size:
+                return
+            served += len(rows)
+            last = rows[-1].number
 
     @staticmethod
     def _filtered(

@@ -180,13 +180,41 @@ def test_import_is_all_or_nothing(store: Store) -> None:
         assert [s.number for s in services.list_cases(uow)] == [number]
 
 
-def test_import_refuses_a_case_number_already_present(store: Store) -> None:
+def test_import_skips_a_case_stored_exactly_so_and_refuses_one_that_differs(
+    store: Store,
+) -> None:
     number = _open(store)
     with store.uow() as uow:
         case = services.load_case(uow, number).case
+    with store.uow() as uow:
+        result = services.import_cases(uow, [case], user="admin")
+    assert (result.added, result.unchanged) == ((), (number,))
+    changed = copy.deepcopy(case)
+    changed.title = "Cold solder joints, J3 and J4"
     with pytest.raises(ValidationError) as err, store.uow() as uow:
-        services.import_cases(uow, [case], user="admin")
+        services.import_cases(uow, [changed], user="admin")
     assert err.value.field == "cases[0].number"
+    assert err.value.reason_code == "error.reason.differs_from_stored"
+
+
+def test_import_with_replace_saves_a_new_version_and_a_dry_run_saves_nothing(
+    store: Store,
+) -> None:
+    number = _open(store)
+    with store.uow() as uow:
+        case = services.load_case(uow, number).case
+    changed = copy.deepcopy(case)
+    changed.title = "Cold solder joints, J3 and J4"
+    with store.uow() as uow:
+        preview = services.import_cases(uow, [changed], user="admin", replace=True, dry_run=True)
+    assert preview.replaced == (number,) and preview.dry_run
+    with store.uow() as uow:
+        assert services.load_case(uow, number).version == 1
+        services.import_cases(uow, [changed], user="admin", replace=True)
+    with store.uow() as uow:
+        stored = services.load_case(uow, number)
+        assert (stored.version, stored.case.title) == (2, changed.title)
+        assert services.audit_trail(uow, number)[-1].action == "import_replace"
 
 
 def test_numbers_after_an_import_continue_past_imported_serials(store: Store) -> None:

@@ -18,7 +18,7 @@ ALLOWED: dict[str, set[str]] = {
     "files": {"errors", "i18n"},
     "errors": {"i18n"},
     "domain": {"errors", "i18n"},
-    "settings": {"i18n"},
+    "settings": {"i18n", "errors"},
     "policy": {"domain", "errors", "i18n", "resources"},
     "store": {"domain", "errors", "i18n"},
     "diagrams": {"domain", "errors", "i18n"},

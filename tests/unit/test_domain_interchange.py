@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 from datetime import date
 
@@ -11,12 +12,15 @@ import pytest
 
 from eightd.demo import demo_cases
 from eightd.domain import (
+    Case,
     case_from_dict,
     case_schema,
     case_to_dict,
     dumps_export,
     export_document,
+    iter_export,
     parse_export,
+    write_export,
 )
 from eightd.errors import ValidationError
 
@@ -166,3 +170,59 @@ def test_whole_number_in_a_float_field_exports_as_it_imports(case_dict):
     assert isinstance(data["intake"]["defect_rate_percent"], float)
     text = json.dumps(data, ensure_ascii=False)
     assert json.dumps(case_to_dict(case_from_dict(json.loads(text))), ensure_ascii=False) == text
+
+
+# ---------------------------------------------------------------- streaming
+
+
+def _demo() -> list[Case]:
+
+    return sorted(demo_cases(date(2026, 11, 20)), key=lambda c: c.number)
+
+
+def test_streamed_export_is_byte_identical_to_the_whole_document() -> None:
+
+    for cases in (_demo(), _demo()[:1], []):
+        out = io.StringIO()
+        assert write_export(cases, out) == len(cases)
+        assert out.getvalue() == dumps_export(cases)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 7, 4096, 1 << 16])
+def test_streamed_import_reads_the_same_cases_whatever_the_chunk_size(chunk_size: int) -> None:
+
+    cases = _demo()
+    data = dumps_export(cases).encode()
+    assert list(iter_export(io.BytesIO(data), chunk_size=chunk_size)) == cases
+
+
+def test_streamed_import_takes_keys_in_any_order_and_a_single_case() -> None:
+
+    cases = _demo()[:3]
+    document = {"cases": [case_to_dict(c) for c in cases], "format_version": 1}
+    document["format"] = "eightd.cases"
+    assert list(iter_export(io.BytesIO(json.dumps(document).encode()), chunk_size=5)) == cases
+    single = json.dumps(case_to_dict(cases[0])).encode("utf-8-sig")
+    assert list(iter_export(io.BytesIO(single), chunk_size=3)) == cases[:1]
+
+
+def test_streamed_import_refuses_a_wrong_format_duplicates_and_broken_json() -> None:
+
+    case = case_to_dict(_demo()[0])
+
+    def read(document: object) -> list[Case]:
+        return list(iter_export(io.BytesIO(json.dumps(document).encode()), chunk_size=64))
+
+    with pytest.raises(ValidationError) as err:
+        read({"format": "other", "cases": [case]})
+    assert err.value.field == "format"
+    with pytest.raises(ValidationError) as err:
+        read({"format": "eightd.cases", "format_version": 1, "cases": [case, case]})
+    assert err.value.field == "cases[1].number"
+    with pytest.raises(ValidationError) as err:
+        read({"format": "eightd.cases", "format_version": 1})
+    assert err.value.field == "cases"
+    with pytest.raises(ValueError):
+        list(iter_export(io.BytesIO(b'{"format": "eightd.cases", "cases": [{"num'), chunk_size=8))
+    with pytest.raises(ValueError):
+        list(iter_export(io.BytesIO(b'{"format": "eightd.cases"} trailing')))
