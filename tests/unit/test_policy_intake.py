@@ -51,3 +51,27 @@ def test_unknown_required_intake_field_is_refused_with_its_key_path(tmp_path: Pa
         load_policy(company)
     paths = [path for path, _ in err.value.errors]
     assert paths == ["intake.required[1]", "intake.required[2]"]
+
+
+def test_a_lot_size_missing_beside_a_defect_count_is_named_as_the_lot_size() -> None:
+    with pytest.raises(ValidationError) as err:
+        require_intake(make_intake(lot_size=None, defect_count=37), load_policy())
+    assert err.value.field == "intake.lot_size"
+
+
+def test_every_missing_intake_fact_is_named_at_once_by_its_json_key() -> None:
+    intake = make_intake(
+        customer_name="", ship_date=None, found_at=None, lot_size=None, defect_count=4
+    )
+    with pytest.raises(ValidationError) as err:
+        require_intake(intake, load_policy())
+    assert err.value.field == "intake.customer_name"
+    assert err.value.params["fields"] == [
+        "intake.customer_name",
+        "intake.ship_date",
+        "intake.lot_size",
+        "intake.found_at",
+    ]
+    message = err.value.message("en")
+    assert "intake.customer_name" in message and "intake.found_at" in message
+    assert "intake.lot_size" in err.value.message("zh")
