@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             app.policy  # noqa: B018
         at = getattr(args, "at", None)
         if at:  # the clock seam: every time the command records is this moment
-            fixed = parse_when(at, "at")
+            fixed = parse_when(at, "at", app.policy.tz)
             app = App(settings, app.out, now=lambda: fixed)
         return int(args.handler(app, args) or 0)
     except EightDError as exc:

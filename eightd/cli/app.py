@@ -8,7 +8,7 @@ import argparse
 import json
 import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, TextIO
 
 from eightd.application import Application
@@ -30,13 +30,16 @@ __all__ = [
 ]
 
 
-def parse_when(text: str, field: str) -> datetime:
-    """An ISO date-time typed on the command line; without a zone it is local time."""
+def parse_when(text: str, field: str, tz: tzinfo | None = None) -> datetime:
+    """An ISO date-time typed on the command line; without a zone it is in ``tz`` (the
+    policy's time zone: the company's clock, not the server's), else the machine's."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValidationError(field, "error.reason.not_datetime") from None
-    return moment if moment.tzinfo else moment.astimezone()
+    if moment.tzinfo:
+        return moment
+    return moment.replace(tzinfo=tz) if tz else moment.astimezone()
 
 
 def add_version(parser: argparse.ArgumentParser, lang: str) -> None:

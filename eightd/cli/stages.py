@@ -163,7 +163,11 @@ def cmd_contact(app: App, args: argparse.Namespace) -> int:
         direction=ContactDirection(args.direction),
         summary=args.summary,
         promise=args.promise,
-        next_reply_due=parse_when(args.next_reply, "next_reply_due") if args.next_reply else None,
+        next_reply_due=(
+            parse_when(args.next_reply, "next_reply_due", app.policy.tz)
+            if args.next_reply
+            else None
+        ),
     )
     stored = app.application.log_contact(args.number, contact, version=args.version)
     app.out.line(app.t("cli.saved", number=args.number, version=stored.version))

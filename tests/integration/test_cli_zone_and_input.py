@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,6 +64,32 @@ def test_a_complaint_received_at_0730_beijing_time_is_numbered_and_listed_on_tha
     assert "2026-12-01T07:30+08:00" in out
     _, out, _ = run(capsys, "history", opened)
     assert "2026-12-01T09:00:00+08:00" in out
+
+
+@pytest.fixture
+def server_in_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's clock is UTC, the company's (the default policy's) Beijing time."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_time_typed_without_a_zone_is_on_the_company_clock(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], server_in_utc: None
+) -> None:
+    path = _intake(cli_env / "intake.json")
+    code, _, err = run(capsys, "new", str(path), "--at", "2026-12-01T09:00")
+    assert code == 0, err
+    code, _, err = run(capsys, "contact", "202612-0001", "--summary", "called back",
+                       "--next-reply", "2026-12-02T10:00", "--at", "2026-12-01T09:30")  # fmt: skip
+    assert code == 0, err
+    _, shown, _ = run(capsys, "show", "202612-0001", "--json")
+    case = json.loads(shown)
+    assert case["created_at"] == "2026-12-01T09:00:00+08:00"
+    assert case["contacts"][0]["at"] == "2026-12-01T09:30:00+08:00"
+    assert case["contacts"][0]["next_reply_due"] == "2026-12-02T10:00:00+08:00"
 
 
 def test_dates_follow_the_time_zone_of_the_company_policy(
