@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "eightd.cli.stages",
     "eightd.cli.policy",
     "eightd.cli.report",
+    "eightd.cli.analytics",
 )
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "StageEventKind",
     "TeamRole",
     "Validity",
+    "VerificationBasis",
 ]
 
 
@@ -277,3 +278,10 @@ class StageEventKind(StrEnum):
     SENT_BACK = "sent_back"  # failed verification -> D4
     REOPENED = "reopened"
     CLOSED = "closed"
+
+
+class VerificationBasis(StrEnum):
+    """How D6 before/after defect counts were collected."""
+
+    LOT = "lot"  # defects among the units inspected (two proportions)
+    PERIOD = "period"  # defects per units produced or hours run over a period (two rates)

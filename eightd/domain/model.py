@@ -41,6 +41,7 @@ from eightd.domain.enums import (
     StageEventKind,
     TeamRole,
     Validity,
+    VerificationBasis,
 )
 from eightd.domain.fields import f
 from eightd.domain.fields import validate as _validate
@@ -138,6 +139,9 @@ class Intake:
     line_stop: bool = f(False, description="Stops the customer's line")
     corrective_action_demanded: bool = f(False, description="Formal 8D / CAR demanded")
     recurrence: bool = f(False, description="Same product and problem seen before")
+    recurrence_of: str = f(
+        "", max_length=16, description="The earlier closed case this complaint repeats"
+    )
     injury: bool = f(False)
     media_or_lawsuit: bool = f(False)
     major_economic_loss: bool = f(False)
@@ -331,6 +335,11 @@ class CorrectiveAction:
     implemented_on: date | None = f(None)
     validation: str = f("", description="How it was validated before rollout")
     from_containment: str = f("", max_length=8, description="Containment made permanent")
+    # D5 sets how the effect will be judged at D6: the defect rate must fall by at least
+    # this much (and significantly, at the policy's alpha)
+    success_reduction_percent: float | None = f(
+        None, minimum=0, maximum=100, description="Required fall of the defect rate, in %"
+    )
 
     def check(self, path: str) -> None:
         _check_id(self.id, _join(path, "id"))
@@ -353,6 +362,13 @@ class Verification:
     metric: str = f("", max_length=SHORT, description="e.g. 'defect rate ppm'")
     before_value: float | None = f(None)
     after_value: float | None = f(None)
+    # data-driven check: defects found in units (a lot basis) or in units produced over a
+    # period (a rate basis), before and after the action
+    basis: VerificationBasis | None = f(None)
+    before_defects: int | None = f(None, minimum=0)
+    before_units: int | None = f(None, minimum=1)
+    after_defects: int | None = f(None, minimum=0)
+    after_units: int | None = f(None, minimum=1)
 
     # rule LN-D6.4: where no metric exists, a qualitative result with its evidence
     result: str = f("", description="Qualitative result, e.g. 'no recurrence at the customer'")
@@ -362,6 +378,31 @@ class Verification:
 
     def check(self, path: str) -> None:
         _check_id(self.id, _join(path, "id"))
+        counts = (self.before_defects, self.before_units, self.after_defects, self.after_units)
+        if any(c is not None for c in counts) or self.basis is not None:
+            for name, value in zip(
+                ("before_defects", "before_units", "after_defects", "after_units"),
+                counts,
+                strict=True,
+            ):
+                if value is None:
+                    raise ValidationError(_join(path, name), "error.reason.required")
+            if self.basis is None:
+                raise ValidationError(_join(path, "basis"), "error.reason.required")
+        for side in ("before", "after"):
+            bad, units = getattr(self, f"{side}_defects"), getattr(self, f"{side}_units")
+            if (
+                bad is not None
+                and units is not None
+                and bad > units
+                and (self.basis is VerificationBasis.LOT)
+            ):
+                raise ValidationError(
+                    _join(path, f"{side}_defects"),
+                    "error.reason.bad_exceeds_checked",
+                    value=bad,
+                    checked=units,
+                )
 
     @property
     def qualitative(self) -> bool:

@@ -34,7 +34,10 @@ from eightd.errors import PolicyError
 from eightd.i18n import t
 from eightd.policy.intake import REQUIRABLE
 from eightd.policy.model import (
+    ABNORMAL_COUNTING,
     FLAGS,
+    RECURRENCE_KEYS,
+    AnalyticsPolicy,
     Anchor,
     CalendarPolicy,
     ClosurePolicy,
@@ -320,6 +323,7 @@ class _Reader:
             "lint": self.lint,
             "closure": self.closure,
             "roles": self.roles,
+            "analytics": self.analytics,
         }
         root = self.table(data, "", ["name", "timezone", *sections])
         timezone = self.text(root, "timezone", "", "Asia/Shanghai")
@@ -659,4 +663,72 @@ class _Reader:
         return RolePolicy(
             approver=approver or d.approver,
             approval_meaning=self.text(table, "approval_meaning", path, d.approval_meaning),
+        )
+
+    def analytics(self, data: Any, path: str) -> AnalyticsPolicy:
+        d = AnalyticsPolicy()
+        table = self.table(
+            data,
+            path,
+            [
+                "abnormal_closure",
+                "paused_stops_clock",
+                "satisfaction_counts_unanswered",
+                "recurrence_window_days",
+                "recurrence_match",
+                "recurrence_severity",
+                "effectiveness_check_days",
+                "verification_alpha",
+            ],
+        )
+        abnormal = d.abnormal_closure
+        if "abnormal_closure" in table:
+            abnormal = (
+                self.choice(
+                    table["abnormal_closure"], _join(path, "abnormal_closure"), ABNORMAL_COUNTING
+                )
+                or abnormal
+            )
+        match = d.recurrence_match
+        if "recurrence_match" in table:
+            match = tuple(self.choices(table, "recurrence_match", path, RECURRENCE_KEYS))
+            if not match:
+                self.error(_join(path, "recurrence_match"), "required_items")
+                match = d.recurrence_match
+        severity = d.recurrence_severity
+        if "recurrence_severity" in table:
+            severity = (
+                self.member(
+                    table["recurrence_severity"], _join(path, "recurrence_severity"), Severity
+                )
+                or severity
+            )
+        checks = d.effectiveness_check_days
+        if "effectiveness_check_days" in table:
+            found = []
+            for p, v in self.items(table, "effectiveness_check_days", path):
+                if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                    self.error(p, "below_minimum", minimum=1, value=v)
+                else:
+                    found.append(v)
+            checks = tuple(sorted(set(found)))
+        alpha = table.get("verification_alpha", d.verification_alpha)
+        if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
+            self.error(_join(path, "verification_alpha"), "not_probability", value=alpha)
+            alpha = d.verification_alpha
+        return AnalyticsPolicy(
+            abnormal_closure=abnormal,
+            paused_stops_clock=self.boolean(
+                table, "paused_stops_clock", path, d.paused_stops_clock
+            ),
+            satisfaction_counts_unanswered=self.boolean(
+                table, "satisfaction_counts_unanswered", path, d.satisfaction_counts_unanswered
+            ),
+            recurrence_window_days=self.integer(
+                table, "recurrence_window_days", path, d.recurrence_window_days, minimum=1
+            ),
+            recurrence_match=match,
+            recurrence_severity=severity,
+            effectiveness_check_days=checks,
+            verification_alpha=float(alpha),
         )

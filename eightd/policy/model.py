@@ -28,7 +28,10 @@ from eightd.domain.enums import (
 from eightd.i18n import label, t
 
 __all__ = [
+    "ABNORMAL_COUNTING",
     "FLAGS",
+    "RECURRENCE_KEYS",
+    "AnalyticsPolicy",
     "Anchor",
     "CalendarPolicy",
     "ClosurePolicy",
@@ -259,6 +262,33 @@ class IntakePolicy:
     required: tuple[str, ...] = DEFAULT_INTAKE_REQUIRED
 
 
+# How the on-time rate counts an abnormally closed case (DOMAIN §6: not as "on time")
+ABNORMAL_COUNTING = ("late", "exclude", "as_timed")
+# What makes a new complaint a recurrence of a closed case (all listed must hold)
+RECURRENCE_KEYS = ("product_number", "defect_kind", "category", "customer")
+
+
+@dataclass(frozen=True)
+class AnalyticsPolicy:
+    """KPIs, recurrence and effectiveness checks (DOMAIN §6, seed 003 §六, seed 004 §4.2.1)."""
+
+    # "late": an abnormal closure counts as not on time; "exclude": left out of the rate;
+    # "as_timed": judged by its clocks like any other case
+    abnormal_closure: str = "late"
+    # a paused case's running clocks are not overdue (the clock stops); False counts them
+    paused_stops_clock: bool = True
+    # satisfaction = satisfied / answered call-backs; True also counts unanswered ones
+    satisfaction_counts_unanswered: bool = False
+    # a new complaint matching a case closed within this many days is a recurrence
+    recurrence_window_days: int = 365
+    recurrence_match: tuple[str, ...] = ("product_number", "defect_kind")
+    recurrence_severity: Severity = Severity.SERIOUS
+    # days after the D6 verification when the effect is checked again (30/60/90-day checks)
+    effectiveness_check_days: tuple[int, ...] = (30, 60, 90)
+    # significance level of the before/after test of a verification
+    verification_alpha: float = 0.05
+
+
 @dataclass(frozen=True)
 class RolePolicy:
     approver: str = "approver"
@@ -281,6 +311,7 @@ class Policy:
     lint: LintPolicy = LintPolicy()
     closure: ClosurePolicy = ClosurePolicy()
     roles: RolePolicy = RolePolicy()
+    analytics: AnalyticsPolicy = AnalyticsPolicy()
 
     @property
     def tz(self) -> ZoneInfo:

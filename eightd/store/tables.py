@@ -10,7 +10,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-__all__ = ["audit_log", "cases", "metadata", "number_sequences", "users"]
+__all__ = [
+    "CLOCK_KEYS",
+    "audit_log",
+    "cases",
+    "ledger",
+    "ledger_causes",
+    "ledger_state",
+    "metadata",
+    "number_sequences",
+    "shipments",
+    "users",
+]
 
 metadata = sa.MetaData(
     naming_convention={
@@ -44,7 +55,7 @@ cases = sa.Table(
     sa.Column("document", Document, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("created_by", sa.String(200), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("updated_by", sa.String(200), nullable=False),
 )
 
@@ -76,4 +87,86 @@ users = sa.Table(
     sa.Column("display_name", sa.String(200), nullable=False, server_default=""),
     sa.Column("roles", sa.String(200), nullable=False, server_default=""),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+# ---------------------------------------------------------------- analytics (eightd.analytics)
+# The ledger (跟踪台账) as narrow rows, one per case, derived from the case document and the
+# policy's clocks by ``eightd.analytics.refresh_ledger``: KPI, Pareto and trend queries scan
+# these rows and never the JSON documents. ``ledger_state`` remembers what they were derived
+# with (the policy's fingerprint, the newest case change seen).
+
+# the clocks of eightd.policy.deadlines.schedule: the stages and the call-back
+CLOCK_KEYS: tuple[str, ...] = (
+    "D0", "D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "callback",
+)  # fmt: skip
+
+
+def _clock_columns() -> list[sa.Column[object]]:
+    columns: list[sa.Column[object]] = []
+    for key in CLOCK_KEYS:
+        name = key.lower()
+        # state: on_time | late | open (not done yet: late once due < now) | NULL (untimed)
+        columns.append(sa.Column(f"{name}_state", sa.String(8)))
+        columns.append(sa.Column(f"{name}_due", sa.DateTime(timezone=True)))
+    return columns
+
+
+ledger = sa.Table(
+    "ledger",
+    metadata,
+    sa.Column("number", sa.String(16), primary_key=True),
+    sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("month", sa.String(7), nullable=False, index=True),  # YYYY-MM, policy time zone
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("stage", sa.String(2), nullable=False),
+    sa.Column("severity", sa.String(16)),
+    sa.Column("validity", sa.String(20)),
+    sa.Column("category", sa.String(32), nullable=False),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("found_at", sa.String(24)),
+    sa.Column("defect_kind", sa.String(16)),  # the first one named at intake
+    sa.Column("customer", sa.String(200), nullable=False, index=True),
+    sa.Column("product", sa.String(80), nullable=False, index=True),
+    sa.Column("site", sa.String(200), nullable=False),
+    sa.Column("department", sa.String(200), nullable=False),  # handling department (处理部门)
+    sa.Column("owner", sa.String(200), nullable=False),
+    sa.Column("closure_kind", sa.String(16)),
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
+    sa.Column("result", sa.String(300), nullable=False),  # 处理结果
+    sa.Column("satisfaction", sa.String(16)),  # the latest answered call-back's outcome
+    sa.Column("shipped_quantity", sa.BigInteger),
+    sa.Column("hours_to_containment", sa.Float, index=True),
+    sa.Column("hours_to_closure", sa.Float, index=True),
+    sa.Column("paused", sa.Boolean, nullable=False),
+    sa.Column("recurrence_of", sa.String(16), index=True),
+    *_clock_columns(),
+)
+
+ledger_causes = sa.Table(
+    "ledger_causes",
+    metadata,
+    sa.Column("number", sa.String(16), primary_key=True),
+    sa.Column("cause_id", sa.String(8), primary_key=True),
+    sa.Column("bone", sa.String(16), nullable=False, index=True),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("text", sa.String(500), nullable=False),
+)
+
+ledger_state = sa.Table(
+    "ledger_state",
+    metadata,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+)
+
+# Units shipped or sold per product and month, for the complaint incidence KPI.
+shipments = sa.Table(
+    "shipments",
+    metadata,
+    sa.Column("product", sa.String(80), primary_key=True),
+    sa.Column("month", sa.String(7), primary_key=True),
+    sa.Column("quantity", sa.BigInteger, nullable=False),
 )

@@ -59,6 +59,13 @@ class SqlUnitOfWork:
             self._conn.close()
             self._conn = None
 
+    @property
+    def connection(self) -> sa.Connection:
+        """The transaction's connection, for read models that query tables of their own
+        (``eightd.analytics``); cases are changed only through ``cases``."""
+        assert self._conn is not None
+        return self._conn
+
     def commit(self) -> None:
         assert self._conn is not None
         self._conn.commit()

@@ -26,7 +26,9 @@ ALLOWED: dict[str, set[str]] = {
     "services": {"domain", "errors", "i18n", "store", "policy", "settings"},
     "views": {"domain", "errors", "i18n", "policy"},
     "reports": {"resources", "files", "domain", "errors", "i18n", "diagrams", "views", "settings"},
+    "analytics": {"domain", "errors", "i18n", "store", "policy", "services", "settings"},
     "application": {
+        "analytics",
         "views",
         "domain",
         "files",
@@ -41,6 +43,7 @@ ALLOWED: dict[str, set[str]] = {
         "demo",
     },
     "cli": {
+        "analytics",
         "application",
         "views",
         "files",

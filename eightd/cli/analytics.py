@@ -1,0 +1,236 @@
+"""Sub-commands of the analytics: kpi, pareto, trend (printed in zh / en, or written as
+CSV / Excel)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any
+
+from eightd.cli.app import App, parse_day, parse_when
+from eightd.errors import ValidationError
+from eightd.i18n import t
+
+__all__ = ["filters_from", "register", "write_table"]
+
+
+def register(sub: Any, lang: str) -> None:
+    def add(name: str, handler: Any) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(
+            name,
+            help=t(f"analytics.cli.{name}.help", lang),
+            description=t(f"analytics.cli.{name}.help", lang),
+        )
+        parser.set_defaults(handler=handler)
+        _common(parser, lang)
+        return parser
+
+    add("kpi", cmd_kpi)
+    from eightd.analytics.pareto import DIMENSIONS
+
+    p = add("pareto", cmd_pareto)
+    p.add_argument("by", choices=list(DIMENSIONS), help=t("analytics.cli.by", lang))
+    p.add_argument("--top", type=int, metavar="N", help=t("analytics.cli.top", lang))
+    p = add("trend", cmd_trend)
+    p.add_argument("--by", choices=list(DIMENSIONS), help=t("analytics.cli.by", lang))
+
+
+def _common(p: argparse.ArgumentParser, lang: str) -> None:
+    p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help=t("analytics.cli.from", lang))
+    p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help=t("analytics.cli.to", lang))
+    p.add_argument("--customer", help=t("analytics.cli.customer", lang))
+    p.add_argument("--product", help=t("analytics.cli.product", lang))
+    p.add_argument("--at", metavar="DATETIME", help=t("analytics.cli.at", lang))
+    p.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
+    p.add_argument("-o", "--output", metavar="FILE", help=t("analytics.cli.output", lang))
+
+
+def filters_from(args: argparse.Namespace, tz: Any) -> Any:
+    """Filters of the ledger from --from / --to (whole days in the policy's time zone)."""
+    from datetime import timedelta
+
+    from eightd.analytics import Filters
+
+    start = end = None
+    if args.start:
+        start = datetime.combine(parse_day(args.start, "from"), time(0), tz)
+    if args.end:
+        end = datetime.combine(parse_day(args.end, "to") + timedelta(days=1), time(0), tz)
+    return Filters(start=start, end=end, customer=args.customer, product=args.product)
+
+
+def _prepared(app: App, args: argparse.Namespace) -> tuple[Any, Any, datetime]:
+    """Policy, filters and the moment the figures are for; the ledger refreshed."""
+    from eightd.analytics import refresh_ledger
+    from eightd.cli.policy import policy_of
+
+    policy = policy_of(app)
+    now = parse_when(args.at, "at") if args.at else datetime.now(UTC)
+    with app.store.uow() as uow:
+        refresh_ledger(uow, policy, now=now)
+    return policy, filters_from(args, policy.tz), now
+
+
+def cmd_kpi(app: App, args: argparse.Namespace) -> int:
+    from eightd.analytics import kpis
+
+    policy, filters, now = _prepared(app, args)
+    with app.store.uow() as uow:
+        result = kpis(uow.connection, policy, now=now, filters=filters)
+    rows = kpi_rows(result, app.lang)
+    headers = [
+        app.t("analytics.col.kpi"),
+        app.t("analytics.col.value"),
+        app.t("analytics.col.basis"),
+    ]
+    return write_table(app, args, headers, rows, sheet=app.t("analytics.sheet.kpi"))
+
+
+def _pct(rate: Any) -> str:
+    return "-" if rate.percent is None else f"{rate.percent:.1f} %"
+
+
+def _num(value: float | None, unit: str) -> str:
+    return "-" if value is None else f"{value:.1f} {unit}"
+
+
+def kpi_rows(result: Any, lang: str) -> list[list[str]]:
+    """The KPI summary as (name, value, basis) rows in ``lang``."""
+    tr = lambda key, **p: t(f"analytics.kpi.{key}", lang, **p)  # noqa: E731
+    hours = t("analytics.unit.hours", lang)
+    rows = [
+        [
+            tr("complaints"),
+            str(result.complaints),
+            tr("open_closed", open=result.open, closed=result.closed),
+        ],
+        [
+            tr("on_time"),
+            _pct(result.on_time),
+            tr("ratio", n=result.on_time.numerator, d=result.on_time.denominator),
+        ],
+    ]
+    for key, rate in result.on_time_by_clock.items():
+        rows.append(
+            [
+                tr("on_time_clock", clock=_clock_label(key, lang)),
+                _pct(rate),
+                tr("ratio", n=rate.numerator, d=rate.denominator),
+            ]
+        )
+    rows += [
+        [
+            tr("satisfaction"),
+            _pct(result.satisfaction),
+            tr("ratio", n=result.satisfaction.numerator, d=result.satisfaction.denominator),
+        ],
+        [
+            tr("incidence"),
+            "-" if result.incidence.percent is None else f"{result.incidence.percent:.4f} %",
+            tr("incidence_basis", n=result.incidence.numerator, d=result.incidence.denominator),
+        ],
+        [
+            tr("recurrence"),
+            _pct(result.recurrence),
+            tr("ratio", n=result.recurrence.numerator, d=result.recurrence.denominator),
+        ],
+        [tr("containment_mean"), _num(result.containment_hours_mean, hours), ""],
+        [tr("containment_p90"), _num(result.containment_hours_p90, hours), ""],
+        [tr("closure_mean"), _num(result.closure_hours_mean, hours), ""],
+        [tr("closure_p90"), _num(result.closure_hours_p90, hours), ""],
+        [
+            tr("overdue"),
+            str(result.overdue),
+            ", ".join(f"{_clock_label(k, lang)}: {n}" for k, n in result.overdue_by_clock.items()),
+        ],
+    ]
+    return rows
+
+
+def _clock_label(key: str, lang: str) -> str:
+    return t("analytics.clock.callback", lang) if key == "callback" else key
+
+
+def cmd_pareto(app: App, args: argparse.Namespace) -> int:
+    from eightd.analytics import pareto
+
+    _, filters, _ = _prepared(app, args)
+    if args.top is not None and args.top < 1:
+        raise ValidationError("top", "error.reason.below_minimum", minimum=1, value=args.top)
+    with app.store.uow() as uow:
+        rows = pareto(uow.connection, args.by, lang=app.lang, filters=filters, top=args.top)
+    headers = [
+        app.t(f"analytics.dim.{args.by}"),
+        app.t("analytics.col.count"),
+        app.t("analytics.col.percent"),
+        app.t("analytics.col.cumulative"),
+    ]
+    cells = [
+        [r.label, str(r.count), f"{r.percent:.1f}", f"{r.cumulative_percent:.1f}"] for r in rows
+    ]
+    return write_table(app, args, headers, cells, sheet=app.t("analytics.sheet.pareto"))
+
+
+def cmd_trend(app: App, args: argparse.Namespace) -> int:
+    from eightd.analytics import trend
+
+    _, filters, _ = _prepared(app, args)
+    with app.store.uow() as uow:
+        rows = trend(uow.connection, args.by, lang=app.lang, filters=filters)
+    headers = [app.t("analytics.col.month")]
+    if args.by:
+        headers.append(app.t(f"analytics.dim.{args.by}"))
+    headers.append(app.t("analytics.col.count"))
+    cells = [[r.month, *([r.label] if args.by else []), str(r.count)] for r in rows]
+    return write_table(app, args, headers, cells, sheet=app.t("analytics.sheet.trend"))
+
+
+def write_table(
+    app: App,
+    args: argparse.Namespace,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    sheet: str,
+) -> int:
+    """Print the table, or write it as CSV (to -o or stdout) or Excel (-o required)."""
+    if args.format == "table":
+        app.out.table(headers, rows, max_width=60)
+        return 0
+    if args.format == "csv":
+        if args.output and args.output != "-":
+            with _open_text(args.output) as fh:
+                _write_csv(fh, headers, rows)
+            print(app.t("analytics.cli.written", path=args.output), file=sys.stderr)
+        else:
+            _write_csv(app.out.stream, headers, rows)
+        return 0
+    if not args.output or args.output == "-":
+        raise ValidationError("output", "analytics.error.output_needed")
+    from eightd.analytics.tabular import write_xlsx
+
+    write_xlsx(Path(args.output), [(sheet, list(headers), [list(r) for r in rows])])
+    print(app.t("analytics.cli.written", path=args.output), file=sys.stderr)
+    return 0
+
+
+def _open_text(path: str) -> Any:
+    try:
+        target = Path(path).expanduser()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target.open("w", encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise ValidationError(path, "error.reason.unreadable", detail=exc.strerror) from None
+
+
+def _write_csv(stream: Any, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    from eightd.analytics.tabular import text_cell
+
+    writer = csv.writer(stream)
+    writer.writerow([text_cell(h) for h in headers])
+    for row in rows:
+        writer.writerow([text_cell(c) for c in row])
