@@ -64,6 +64,8 @@ class Filters:
     category: str | None = None
     severity: str | None = None
     site: str | None = None
+    status: str | None = None
+    stage: str | None = None
 
     def where(self, table: sa.Table = ledger) -> list[sa.ColumnElement[bool]]:
         c = table.c
@@ -72,7 +74,7 @@ class Filters:
             out.append(c.received_at >= self.start.astimezone(UTC))
         if self.end is not None:
             out.append(c.received_at < self.end.astimezone(UTC))
-        for name in ("customer", "product", "category", "severity", "site"):
+        for name in ("customer", "product", "category", "severity", "site", "status", "stage"):
             value = getattr(self, name)
             if value:
                 out.append(c[name] == value)

@@ -234,3 +234,108 @@ def _write_csv(stream: Any, headers: Sequence[str], rows: Sequence[Sequence[str]
     writer.writerow([text_cell(h) for h in headers])
     for row in rows:
         writer.writerow([text_cell(c) for c in row])
+
+
+# ---------------------------------------------------------------- register import / export
+
+
+def cmd_import_register(app: App, args: argparse.Namespace) -> int:
+    """``eightd import register.xlsx [--map map.toml] [--reject bad.csv]``."""
+    from tqdm import tqdm
+
+    from eightd.analytics.register import import_register, load_map
+    from eightd.cli.policy import policy_of
+
+    mapping = load_map(args.map) if args.map else None
+    policy = policy_of(app)
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(
+                total=total,
+                unit=app.t("analytics.import.progress"),
+                file=sys.stderr,
+                disable=None,
+                leave=False,
+            )
+        bar.update(1)
+
+    try:
+        with app.store.uow() as uow:
+            report = import_register(
+                uow,
+                args.file,
+                policy=policy,
+                user=app.settings.user,
+                at=datetime.now(UTC),
+                mapping=mapping,
+                reject_to=args.reject,
+                progress=progress,
+            )
+    finally:
+        if bar is not None:
+            bar.close()
+    for problem in report.problems:
+        reason = problem.message(app.lang)
+        key = "analytics.import.problem" if problem.column else "analytics.import.problem_row"
+        print(app.t(key, row=problem.row, column=problem.column, reason=reason), file=sys.stderr)
+    if report.empty:
+        app.out.line(app.t("analytics.import.empty_rows", rows=", ".join(map(str, report.empty))))
+    if not report.committed:
+        print(
+            app.t(
+                "analytics.import.refused",
+                count=len(report.problems),
+                rows=len(report.rejected_rows),
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    if report.rejected_rows:
+        app.out.line(app.t("analytics.import.rejects_written", path=args.reject))
+    app.out.line(
+        app.t(
+            "analytics.import.done",
+            imported=len(report.imported),
+            rows=report.rows,
+            already=report.already,
+            empty=len(report.empty),
+            rejected=len(report.rejected_rows),
+        )
+    )
+    return 0
+
+
+def cmd_export_ledger(app: App, args: argparse.Namespace) -> int:
+    """``eightd export --format xlsx|csv -o FILE``: the ledger with the register's columns."""
+    from eightd.analytics import Filters, refresh_ledger
+    from eightd.analytics.register import ledger_rows
+    from eightd.cli.policy import policy_of
+
+    policy = policy_of(app)
+    with app.store.uow() as uow:
+        refresh_ledger(uow, policy, now=datetime.now(UTC))
+        filters = Filters(
+            customer=args.customer,
+            product=args.product,
+            severity=args.severity,
+            status=args.status,
+            stage=args.stage,
+        )
+        headers, rows = ledger_rows(uow, filters, lang=app.lang, tz=policy.tz)
+    if args.format == "csv" and (not args.output or args.output == "-"):
+        _write_csv(app.out.stream, headers, rows)
+        return 0
+    if not args.output or args.output == "-":
+        raise ValidationError("output", "analytics.error.output_needed")
+    if args.format == "csv":
+        with _open_text(args.output) as fh:
+            _write_csv(fh, headers, rows)
+    else:
+        from eightd.analytics.tabular import write_xlsx
+
+        write_xlsx(Path(args.output), [(app.t("analytics.sheet.ledger"), headers, rows)])
+    print(app.t("analytics.export.written", count=len(rows), path=args.output), file=sys.stderr)
+    return 0

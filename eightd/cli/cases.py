@@ -86,9 +86,12 @@ def register(sub: Any, lang: str) -> None:
     p.add_argument("--replace", action="store_true", help=t("cli.import.replace", lang))
     p.add_argument("--dry-run", action="store_true", help=t("cli.import.dry_run", lang))
     add_at(p, lang)
+    # .xlsx / .csv files are legacy complaint registers (eightd.cli.analytics)
+    p.add_argument("--map", metavar="MAP.toml", help=t("analytics.import.map_help", lang))
+    p.add_argument("--reject", metavar="FILE.csv", help=t("analytics.import.reject_help", lang))
 
     p = add("export", cmd_export)
-    p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("--format", choices=["json", "xlsx", "csv"], default="json")
     p.add_argument("-o", "--output", metavar="FILE", help=t("cli.export.output", lang))
     add_filters(p, lang)
 
@@ -305,6 +308,10 @@ def cmd_update(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_import(app: App, args: argparse.Namespace) -> int:
+    if Path(args.file).suffix.lower() in (".xlsx", ".xlsm", ".csv"):
+        from eightd.cli.analytics import cmd_import_register
+
+        return cmd_import_register(app, args)
     """Stream the file into one transaction: its size is checked before it is read, and
     memory holds one case at a time however large the file."""
     with open_import_file(args.file, app.settings.max_import_bytes) as stream:
@@ -367,7 +374,12 @@ def open_import_file(path: str, limit: int) -> Iterator[BinaryIO]:
 
 
 def cmd_export(app: App, args: argparse.Namespace) -> int:
-    """Cases stream from the store in batches straight into the file."""
+    """Cases stream from the store in batches straight into the file (JSON); the ledger
+    is written as a register (xlsx, csv)."""
+    if args.format in ("xlsx", "csv"):
+        from eightd.cli.analytics import cmd_export_ledger
+
+        return cmd_export_ledger(app, args)
     from eightd.files import output_file
 
     target = args.output or "-"

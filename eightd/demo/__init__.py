@@ -23,8 +23,17 @@ from eightd.domain import Case, validate_case
 from . import _appliances, _automotive, _eyewear
 from ._large import generate
 from ._parts import CST, Clock, assign_numbers, seal
+from .register import DEMO_REGISTER_HEADERS, DEMO_REGISTER_MAP, demo_register
 
-__all__ = ["DEMO_INDUSTRIES", "demo_cases", "demo_cases_large", "industry_of"]
+__all__ = [
+    "DEMO_INDUSTRIES",
+    "DEMO_REGISTER_HEADERS",
+    "DEMO_REGISTER_MAP",
+    "demo_cases",
+    "demo_cases_large",
+    "demo_register",
+    "industry_of",
+]
 
 # industry code -> English description; a case's industry follows from its product number
 DEMO_INDUSTRIES: dict[str, str] = {

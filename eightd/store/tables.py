@@ -19,6 +19,7 @@ __all__ = [
     "ledger_state",
     "metadata",
     "number_sequences",
+    "register_imports",
     "shipments",
     "users",
 ]
@@ -169,4 +170,14 @@ shipments = sa.Table(
     sa.Column("product", sa.String(80), primary_key=True),
     sa.Column("month", sa.String(7), primary_key=True),
     sa.Column("quantity", sa.BigInteger, nullable=False),
+)
+
+# Rows of legacy registers already imported (eightd import register.xlsx): the register's
+# own number, or a hash of the row when it has none; re-importing a file adds nothing.
+register_imports = sa.Table(
+    "register_imports",
+    metadata,
+    sa.Column("key", sa.String(250), primary_key=True),
+    sa.Column("number", sa.String(16), nullable=False),
+    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
 )

@@ -1,4 +1,5 @@
-"""Analytics: the ledger rows, their causes, their derivation state, shipments.
+"""Analytics: the ledger rows, their causes, their derivation state, shipments, and the
+rows of legacy registers already imported.
 
 Revision ID: 0002
 Revises: 0001
@@ -89,11 +90,19 @@ def upgrade() -> None:
         sa.Column("quantity", sa.BigInteger, nullable=False),
         sa.PrimaryKeyConstraint("product", "month", name="pk_shipments"),
     )
+    op.create_table(
+        "register_imports",
+        sa.Column("key", sa.String(250), nullable=False),
+        sa.Column("number", sa.String(16), nullable=False),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", name="pk_register_imports"),
+    )
     op.create_index("ix_cases_updated_at", "cases", ["updated_at"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_cases_updated_at", "cases")
+    op.drop_table("register_imports")
     op.drop_table("shipments")
     op.drop_table("ledger_state")
     op.drop_index("ix_ledger_causes_bone", "ledger_causes")
