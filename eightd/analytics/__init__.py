@@ -23,6 +23,16 @@ from eightd.analytics.pareto import (
     pareto,
     trend,
 )
+from eightd.analytics.recurrence import Recurrence, find_recurrence, flag_recurrence, recurrences
+from eightd.analytics.search import (
+    ReadAcross,
+    Similar,
+    Suggestion,
+    read_across,
+    search_terms,
+    similar_cases,
+    suggestions,
+)
 
 __all__ = [
     "DIMENSIONS",
@@ -31,14 +41,25 @@ __all__ = [
     "Kpis",
     "ParetoRow",
     "Rate",
+    "ReadAcross",
+    "Recurrence",
+    "Similar",
+    "Suggestion",
     "TrendRow",
     "dimension_label",
+    "find_recurrence",
+    "flag_recurrence",
     "kpis",
     "ledger_frame",
     "ledger_row",
     "pareto",
     "percentile",
     "policy_fingerprint",
+    "read_across",
+    "recurrences",
     "refresh_ledger",
+    "search_terms",
+    "similar_cases",
+    "suggestions",
     "trend",
 ]

@@ -1,14 +1,16 @@
-"""The ledger (跟踪台账) as rows the database can aggregate.
+"""The ledger (跟踪台账) as rows the database can aggregate, and the search index.
 
 Each case gets one narrow ``ledger`` row (and one ``ledger_causes`` row per cause), derived
 from its document and from the policy's clocks (:func:`eightd.policy.schedule`): the
 register's columns (received, handling department, stage, result, closure date ...), the
 state and due time of every stage clock, hours to containment and to closure. KPI, Pareto and
-trend queries scan these rows, never the JSON documents.
+trend queries scan these rows, never the JSON documents. The same refresh keeps the
+full-text index of similar cases (:mod:`eightd.analytics.search`) current.
 
-:func:`refresh_ledger` keeps them current incrementally: it re-derives the cases changed
-since the last refresh (``cases.updated_at`` is indexed), and every case when the policy
-or the holiday calendar changed (their fingerprint is stored in ``ledger_state``).
+:func:`refresh_ledger` keeps them current incrementally: it re-derives the cases saved
+since the last refresh (a database trigger on ``cases`` lists them in ``ledger_dirty``, so no
+save path can forget it), and every case when the policy or the holiday calendar changed
+(their fingerprint is stored in ``ledger_state``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import dataclasses
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import Enum
 from importlib import metadata as importlib_metadata
 from types import MappingProxyType
@@ -25,9 +27,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from eightd.analytics.search import index_cases
 from eightd.domain import CallbackOutcome, Case, Stage, TeamRole
 from eightd.policy import ClockState, Policy, schedule, stage_done_at
-from eightd.store.tables import CLOCK_KEYS, cases, ledger, ledger_causes, ledger_state
+from eightd.store.tables import (
+    CLOCK_KEYS,
+    cases,
+    ledger,
+    ledger_causes,
+    ledger_dirty,
+    ledger_state,
+)
 
 __all__ = [
     "LEDGER_COLUMNS",
@@ -39,9 +49,6 @@ __all__ = [
 ]
 
 _CHUNK = 500
-# a case saved while a refresh ran may carry an older updated_at than the newest one seen:
-# each refresh looks this far back again (re-deriving a row is idempotent)
-_MARGIN = timedelta(minutes=10)
 
 _STATE = {
     ClockState.DONE_ON_TIME: "on_time",
@@ -229,47 +236,38 @@ def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
         yield items[i : i + size]
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def refresh_ledger(uow: Any, policy: Policy, *, now: datetime) -> int:
-    """Bring the ledger rows up to date with the cases and the policy; commit.
+    """Bring the ledger rows and the search index up to date; commit.
 
-    Returns how many cases were (re-)derived: those changed since the last refresh, or all
-    of them when the policy's fingerprint changed.
+    Re-derives the cases saved since the last refresh (a trigger on ``cases`` lists them in
+    ``ledger_dirty``), or every case when the policy's fingerprint changed. Returns how
+    many cases were derived.
     """
     conn: sa.Connection = uow.connection
     fingerprint = policy_fingerprint(policy)
-    state = _state(conn)
-    query = sa.select(cases.c.number, cases.c.updated_at)
-    if state.get("fingerprint") == fingerprint and "seen_until" in state:
-        since = datetime.fromisoformat(state["seen_until"]) - _MARGIN
-        query = query.where(cases.c.updated_at >= since)
+    marks = conn.execute(sa.select(ledger_dirty.c.id, ledger_dirty.c.number)).all()
+    if _state(conn).get("fingerprint") == fingerprint:
+        numbers = sorted({row.number for row in marks})
     else:
         conn.execute(ledger_causes.delete())
         conn.execute(ledger.delete())
-    changed = conn.execute(query).all()
-    if not changed:
-        _put_state(conn, "fingerprint", fingerprint)
-        uow.commit()
-        return 0
-    seen_until = max(_aware(row.updated_at) for row in changed)
-    numbers = [row.number for row in changed]
+        index_cases(conn, [], rebuild=True)
+        numbers = list(conn.execute(sa.select(cases.c.number).order_by(cases.c.number)).scalars())
     for chunk in _chunks(numbers, _CHUNK):
         stored = uow.cases.load(numbers=list(chunk))
         rows = [ledger_row(s.case, policy, now=now) for s in stored]
         causes = [c for s in stored for c in _cause_rows(s.case)]
         conn.execute(ledger_causes.delete().where(ledger_causes.c.number.in_(list(chunk))))
         conn.execute(ledger.delete().where(ledger.c.number.in_(list(chunk))))
-        conn.execute(ledger.insert(), rows)
+        if rows:
+            conn.execute(ledger.insert(), rows)
         if causes:
             conn.execute(ledger_causes.insert(), causes)
-    previous = state.get("seen_until")
-    if previous and state.get("fingerprint") == fingerprint:
-        seen_until = max(seen_until, datetime.fromisoformat(previous))
+        index_cases(conn, [s.case for s in stored])
+    # only the marks read above: a save committed meanwhile keeps its mark for next time
+    for ids in _chunks([row.id for row in marks], _CHUNK):
+        conn.execute(ledger_dirty.delete().where(ledger_dirty.c.id.in_(list(ids))))
     _put_state(conn, "fingerprint", fingerprint)
-    _put_state(conn, "seen_until", seen_until.astimezone(UTC).isoformat())
     uow.commit()
     return len(numbers)
 

@@ -38,6 +38,32 @@ def register(sub: Any, lang: str) -> None:
     p = add("trend", cmd_trend)
     p.add_argument("--by", choices=list(DIMENSIONS), help=t("analytics.cli.by", lang))
 
+    def plain(name: str, handler: Any) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(
+            name,
+            help=t(f"analytics.cli.{name}.help", lang),
+            description=t(f"analytics.cli.{name}.help", lang),
+        )
+        parser.set_defaults(handler=handler)
+        return parser
+
+    from eightd.domain import BoneCategory
+
+    p = plain("similar", cmd_similar)
+    p.add_argument("query", help=t("analytics.cli.similar.query", lang))
+    p.add_argument("--product", help=t("analytics.cli.product", lang))
+    p.add_argument("--customer", help=t("analytics.cli.customer", lang))
+    p.add_argument(
+        "--bone", choices=[b.value for b in BoneCategory], help=t("analytics.dim.bone", lang)
+    )
+    p.add_argument("--limit", type=int, default=10, metavar="N")
+    p.add_argument("--suggest", action="store_true", help=t("analytics.cli.similar.suggest", lang))
+    p = plain("recurrence", cmd_recurrence)
+    p.add_argument("number", nargs="?", help=t("analytics.cli.recurrence.number", lang))
+    p.add_argument("--at", metavar="DATETIME", help=t("analytics.cli.at", lang))
+    p = plain("read-across", cmd_read_across)
+    p.add_argument("number")
+
 
 def _common(p: argparse.ArgumentParser, lang: str) -> None:
     p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help=t("analytics.cli.from", lang))
@@ -338,4 +364,135 @@ def cmd_export_ledger(app: App, args: argparse.Namespace) -> int:
 
         write_xlsx(Path(args.output), [(app.t("analytics.sheet.ledger"), headers, rows)])
     print(app.t("analytics.export.written", count=len(rows), path=args.output), file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------- lessons learned
+
+
+def _refreshed(app: App, at: str | None = None) -> tuple[Any, datetime]:
+    from eightd.analytics import refresh_ledger
+    from eightd.cli.policy import policy_of
+
+    policy = policy_of(app)
+    now = parse_when(at, "at") if at else datetime.now(UTC)
+    with app.store.uow() as uow:
+        refresh_ledger(uow, policy, now=now)
+    return policy, now
+
+
+def cmd_similar(app: App, args: argparse.Namespace) -> int:
+    """``eightd similar NO|"text"``: past cases like a case or a complaint text."""
+    from eightd.analytics import similar_cases, suggestions
+    from eightd.analytics.search import case_text
+    from eightd.domain import ComplaintNumber
+    from eightd.services import load_case
+
+    if args.limit < 1:
+        raise ValidationError("limit", "error.reason.below_minimum", minimum=1, value=args.limit)
+    _refreshed(app)
+    number = _number_or_none(args.query, ComplaintNumber)
+    with app.store.uow() as uow:
+        text, exclude = args.query, None
+        if number is not None:
+            text, exclude = case_text(load_case(uow, number).case), number
+        found = similar_cases(
+            uow.connection,
+            text,
+            limit=args.limit,
+            product=args.product,
+            customer=args.customer,
+            bone=args.bone,
+            exclude=exclude,
+        )
+        hints = suggestions(uow, number, limit=args.limit) if args.suggest and number else []
+    headers = [
+        app.t(f"analytics.similar.col.{k}")
+        for k in ("number", "score", "product", "customer", "status", "title")
+    ]
+    rows = [
+        [
+            s.number,
+            f"{s.score:.2f}",
+            s.product,
+            s.customer,
+            app.t(f"enum.CaseStatus.{s.status}"),
+            s.title,
+        ]
+        for s in found
+    ]
+    app.out.table(headers, rows, max_width=50)
+    if not found:
+        app.out.line(app.t("analytics.similar.none"))
+    for hint in hints:
+        label = app.t(f"enum.BoneCategory.{hint.bone}")
+        app.out.line(
+            app.t("analytics.similar.suggestion", number=hint.number, bone=label, cause=hint.cause)
+        )
+        for action in hint.actions:
+            app.out.line(app.t("analytics.similar.action", action=action))
+    return 0
+
+
+def _number_or_none(text: str, parser: Any) -> str | None:
+    try:
+        return str(parser.parse(text.strip()))
+    except ValidationError:
+        return None
+
+
+def cmd_recurrence(app: App, args: argparse.Namespace) -> int:
+    """``eightd recurrence [NO]``: flag NO if it repeats a closed case; list the links."""
+    from eightd.analytics import flag_recurrence, recurrences, refresh_ledger
+
+    policy, now = _refreshed(app, args.at)
+    if args.number:
+        with app.store.uow() as uow:
+            earlier = flag_recurrence(uow, args.number, policy, user=app.settings.user, now=now)
+            if earlier is not None:
+                refresh_ledger(uow, policy, now=now)
+        if earlier is None:
+            app.out.line(app.t("analytics.recurrence.none", number=args.number))
+    with app.store.uow() as uow:
+        links = recurrences(uow.connection, args.number)
+    for link in links:
+        closed = link.earlier_closed_at.date().isoformat() if link.earlier_closed_at else "-"
+        app.out.line(
+            app.t(
+                "analytics.recurrence.link",
+                number=link.number,
+                earlier=link.earlier,
+                closed=closed,
+                product=link.product,
+            )
+        )
+    return 0
+
+
+def cmd_read_across(app: App, args: argparse.Namespace) -> int:
+    """``eightd read-across NO``: other products and plants sharing a verified cause."""
+    from eightd.analytics import read_across
+    from eightd.services import load_case
+
+    _refreshed(app)
+    with app.store.uow() as uow:
+        found = read_across(uow.connection, load_case(uow, args.number).case)
+    headers = [
+        app.t(f"analytics.read_across.col.{k}")
+        for k in ("cause", "bone", "product", "site", "number", "status")
+    ]
+    rows = [
+        [
+            r.cause,
+            app.t(f"enum.BoneCategory.{r.bone}"),
+            r.product,
+            r.site or "-",
+            r.number,
+            app.t(f"enum.CaseStatus.{r.status}"),
+        ]
+        for r in found
+    ]
+    app.out.table(headers, rows, max_width=50)
+    if not found:
+        app.out.line(app.t("analytics.read_across.none", number=args.number))
     return 0

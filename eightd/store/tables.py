@@ -7,15 +7,19 @@ filters and KPIs query copied beside it and indexed.
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 __all__ = [
     "CLOCK_KEYS",
+    "UNMAPPED_TABLES",
     "audit_log",
     "cases",
     "ledger",
     "ledger_causes",
+    "ledger_dirty",
     "ledger_state",
     "metadata",
     "number_sequences",
@@ -56,7 +60,7 @@ cases = sa.Table(
     sa.Column("document", Document, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("created_by", sa.String(200), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_by", sa.String(200), nullable=False),
 )
 
@@ -95,7 +99,7 @@ users = sa.Table(
 # The ledger (跟踪台账) as narrow rows, one per case, derived from the case document and the
 # policy's clocks by ``eightd.analytics.refresh_ledger``: KPI, Pareto and trend queries scan
 # these rows and never the JSON documents. ``ledger_state`` remembers what they were derived
-# with (the policy's fingerprint, the newest case change seen).
+# with (the policy's fingerprint).
 
 # the clocks of eightd.policy.deadlines.schedule: the stages and the call-back
 CLOCK_KEYS: tuple[str, ...] = (
@@ -156,6 +160,15 @@ ledger_causes = sa.Table(
     sa.Column("text", sa.String(500), nullable=False),
 )
 
+# Cases saved since their ledger row was derived: a trigger on ``cases`` (created by the
+# migrations, SQLite and PostgreSQL alike) adds the number on every insert and update.
+ledger_dirty = sa.Table(
+    "ledger_dirty",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("number", sa.String(16), nullable=False),
+)
+
 ledger_state = sa.Table(
     "ledger_state",
     metadata,
@@ -181,3 +194,7 @@ register_imports = sa.Table(
     sa.Column("number", sa.String(16), nullable=False),
     sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Tables the migrations create outside this metadata: the full-text index of similar cases
+# (an FTS5 virtual table and its shadow tables on SQLite, a tsvector table on PostgreSQL).
+UNMAPPED_TABLES = re.compile(r"^case_search(_.*)?$")

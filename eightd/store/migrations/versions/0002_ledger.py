@@ -97,11 +97,67 @@ def upgrade() -> None:
         sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name="pk_register_imports"),
     )
-    op.create_index("ix_cases_updated_at", "cases", ["updated_at"])
+    op.create_table(
+        "ledger_dirty",
+        sa.Column("id", sa.Integer, autoincrement=True, nullable=False),
+        sa.Column("number", sa.String(16), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_ledger_dirty"),
+    )
+    _create_triggers()
+    _create_search()
+
+
+def _create_triggers() -> None:
+    """Every insert or update of a case marks its ledger row for re-deriving."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION eightd_ledger_dirty() RETURNS trigger AS $$ BEGIN"
+            " INSERT INTO ledger_dirty (number) VALUES (NEW.number); RETURN NEW; END"
+            " $$ LANGUAGE plpgsql"
+        )
+        op.execute(
+            "CREATE TRIGGER cases_ledger_dirty AFTER INSERT OR UPDATE ON cases"
+            " FOR EACH ROW EXECUTE FUNCTION eightd_ledger_dirty()"
+        )
+        return
+    for event in ("INSERT", "UPDATE"):
+        op.execute(
+            f"CREATE TRIGGER cases_ledger_dirty_{event.lower()} AFTER {event} ON cases"
+            " BEGIN INSERT INTO ledger_dirty (number) VALUES (NEW.number); END"
+        )
+
+
+def _drop_triggers() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER cases_ledger_dirty ON cases")
+        op.execute("DROP FUNCTION eightd_ledger_dirty()")
+        return
+    for event in ("insert", "update"):
+        op.execute(f"DROP TRIGGER cases_ledger_dirty_{event}")
+
+
+def _create_search() -> None:
+    """The full-text index of similar cases: FTS5 on SQLite, a tsvector with GIN on
+    PostgreSQL (eightd.analytics.search writes its rows; not part of the table metadata)."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE TABLE case_search (number VARCHAR(16) PRIMARY KEY, product VARCHAR(80) NOT"
+            " NULL, customer VARCHAR(200) NOT NULL, bones VARCHAR(120) NOT NULL, terms TEXT NOT"
+            " NULL, tsv tsvector GENERATED ALWAYS AS"
+            " (array_to_tsvector(string_to_array(terms, ' '))) STORED)"
+        )
+        op.execute("CREATE INDEX ix_case_search_tsv ON case_search USING gin (tsv)")
+    else:
+        op.execute(
+            "CREATE VIRTUAL TABLE case_search USING fts5(number UNINDEXED, product UNINDEXED,"
+            " customer UNINDEXED, bones UNINDEXED, terms, tokenize = 'unicode61')"
+        )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_cases_updated_at", "cases")
+    op.execute("DROP TABLE case_search")
+    _drop_triggers()
+    op.drop_table("ledger_dirty")
     op.drop_table("register_imports")
     op.drop_table("shipments")
     op.drop_table("ledger_state")
