@@ -21,6 +21,9 @@ language and the clock::
 Reading:   ``load``, ``assess``, ``history``, ``list_cases``, ``numbers``, ``overdue``,
            ``export``, ``users``, ``lint``; with pandas: ``list_frame``, ``overdue_frame``,
            ``history_frame`` (pandas is imported only when a frame is asked for).
+Analytics: ``kpis``, ``pareto``, ``trend``, ``ledger_frame``, ``ledger_register``,
+           ``import_register``, ``similar``, ``suggestions``, ``read_across``,
+           ``flag_recurrence``, ``recurrences`` (SQL over the ledger, refreshed first).
 Editing:   ``open_complaint``, ``replace``, ``set_validity``, ``set_team``,
            ``describe_problem``, ``put_item``, ``remove_item``, ``set_fields``,
            ``add_standardization``, ``log_contact``, ``grade``, ``advance``, ``verify``,
@@ -69,6 +72,17 @@ from eightd.store import AuditEntry, CaseSummary, StoredCase, User
 if TYPE_CHECKING:
     import pandas
 
+    from eightd.analytics import (
+        Filters,
+        Kpis,
+        ParetoRow,
+        ReadAcross,
+        Recurrence,
+        Similar,
+        Suggestion,
+        TrendRow,
+    )
+    from eightd.analytics.register import ImportReport, RegisterMap
     from eightd.reports.batch import BatchItem, ReportPool
     from eightd.reports.request import ReportRequest, ReportResult
     from eightd.store import SqlUnitOfWork, Store
@@ -756,3 +770,143 @@ class Application:
 
         request = await asyncio.to_thread(self.report_request, number, **options)
         return await generate_report_async(request, pool=pool)
+
+    # ---------------------------------------------------------------- analytics
+
+    def refresh_ledger(self, *, at: datetime | None = None) -> int:
+        """Re-derive the ledger rows and the search index of the cases saved since the
+        last refresh (all of them after a policy change); how many were derived."""
+        from eightd.analytics import refresh_ledger
+
+        with self._uow() as uow:
+            return refresh_ledger(uow, self.policy, now=self._at(at))
+
+    def kpis(self, filters: Filters | None = None, *, at: datetime | None = None) -> Kpis:
+        """On-time rate, satisfaction, incidence, times, recurrence and overdue (SQL)."""
+        from eightd.analytics import kpis
+
+        moment = self._at(at)
+        self.refresh_ledger(at=moment)
+        with self._uow(read_only=True) as uow:
+            return kpis(uow.connection, self.policy, now=moment, filters=filters)
+
+    def pareto(
+        self, by: str, filters: Filters | None = None, *, top: int | None = None
+    ) -> list[ParetoRow]:
+        from eightd.analytics import pareto
+
+        self.refresh_ledger()
+        with self._uow(read_only=True) as uow:
+            return pareto(uow.connection, by, lang=self.lang, filters=filters, top=top)
+
+    def trend(self, by: str | None = None, filters: Filters | None = None) -> list[TrendRow]:
+        from eightd.analytics import trend
+
+        self.refresh_ledger()
+        with self._uow(read_only=True) as uow:
+            return trend(uow.connection, by, lang=self.lang, filters=filters)
+
+    def ledger_frame(self, filters: Filters | None = None) -> pandas.DataFrame:
+        """The ledger (跟踪台账) with the register's columns, times in the policy's zone."""
+        from eightd.analytics import ledger_frame
+
+        self.refresh_ledger()
+        with self._uow(read_only=True) as uow:
+            return ledger_frame(uow, filters, tz=self.policy.timezone)
+
+    def ledger_register(self, filters: Filters | None = None) -> tuple[list[str], list[list[Any]]]:
+        """The ledger as register headers and rows in the user's language (for export)."""
+        from eightd.analytics import Filters as _Filters
+        from eightd.analytics.register import ledger_rows
+
+        self.refresh_ledger()
+        with self._uow(read_only=True) as uow:
+            return ledger_rows(uow, filters or _Filters(), lang=self.lang, tz=self.policy.tz)
+
+    def import_register(
+        self,
+        path: str | Path,
+        *,
+        mapping: RegisterMap | None = None,
+        reject_to: str | Path | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        at: datetime | None = None,
+    ) -> ImportReport:
+        """Import a legacy register (.xlsx / .csv): all or nothing, or bad rows to
+        ``reject_to``; rows imported before are skipped."""
+        from eightd.analytics.register import import_register
+
+        with self._uow() as uow:
+            return import_register(
+                uow,
+                path,
+                policy=self.policy,
+                user=self.user,
+                at=self._at(at),
+                mapping=mapping,
+                reject_to=reject_to,
+                progress=progress,
+            )
+
+    def similar(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        product: str | None = None,
+        customer: str | None = None,
+        bone: str | None = None,
+    ) -> list[Similar]:
+        """Past cases like ``query``: a complaint number (that case's text) or a text."""
+        from eightd.analytics import similar_cases
+        from eightd.analytics.search import case_text
+        from eightd.domain import ComplaintNumber
+        from eightd.errors import ValidationError
+
+        self.refresh_ledger()
+        try:
+            number: str | None = str(ComplaintNumber.parse(query.strip()))
+        except ValidationError:
+            number = None
+        with self._uow(read_only=True) as uow:
+            text = case_text(services.load_case(uow, number).case) if number else query
+            return similar_cases(
+                uow.connection,
+                text,
+                limit=limit,
+                product=product,
+                customer=customer,
+                bone=bone,
+                exclude=number,
+            )
+
+    def suggestions(self, number: str, *, limit: int = 5) -> list[Suggestion]:
+        """Verified root causes and actions of the cases most like ``number``: what the
+        workbench offers beside D4 / D5."""
+        from eightd.analytics import suggestions
+
+        self.refresh_ledger()
+        with self._uow(read_only=True) as uow:
+            return suggestions(uow, number, limit=limit)
+
+    def read_across(self, number: str) -> list[ReadAcross]:
+        """Other products and plants sharing a verified cause of ``number`` (横向展开)."""
+        from eightd.analytics import read_across
+
+        self.refresh_ledger()
+        with self._uow(read_only=True) as uow:
+            return read_across(uow.connection, services.load_case(uow, number).case)
+
+    def flag_recurrence(self, number: str, *, at: datetime | None = None) -> str | None:
+        """Flag ``number`` if it repeats a closed case; the earlier case's number."""
+        from eightd.analytics import flag_recurrence
+
+        with self._uow() as uow:
+            return flag_recurrence(uow, number, self.policy, user=self.user, now=self._at(at))
+
+    def recurrences(self, number: str | None = None) -> list[Recurrence]:
+        from eightd.analytics import recurrences
+
+        self.refresh_ledger()
+        with self._uow(read_only=True) as uow:
+            return recurrences(uow.connection, number)

@@ -128,7 +128,7 @@ def kpis(
         sa.func.sum(_flag(c.status == "open")).label("open"),
         sa.func.sum(_flag(sa.func.coalesce(c.satisfaction, "") == "satisfied")).label("sat"),
         sa.func.sum(_flag(c.satisfaction.in_(_reached(policy)))).label("called"),
-        sa.func.sum(_flag(c.recurrence_of.is_not(None))).label("recurrences"),
+        sa.func.sum(_flag(c.recurrence.is_(True))).label("recurrences"),
         sa.func.avg(c.hours_to_containment).label("containment_mean"),
         sa.func.avg(c.hours_to_closure).label("closure_mean"),
     ]

@@ -194,7 +194,8 @@ def ledger_row(case: Case, policy: Policy, *, now: datetime) -> dict[str, Any]:
         "hours_to_containment": _hours(received, containment_done),
         "hours_to_closure": _hours(received, closed_at),
         "paused": any(c.paused for c in plan.clocks),
-        "recurrence_of": intake.recurrence_of or None,
+        "recurrence": intake.recurrence or case.problem.repeat_occurrence,
+        "recurrence_of": case.problem.previous_8d[:80] or None,
     }
     for key in CLOCK_KEYS:
         clock = plan.clock(key)

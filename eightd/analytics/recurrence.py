@@ -3,9 +3,10 @@
 A complaint recurs when a case closed within the policy's window (``[analytics]
 recurrence_window_days``) before it was received matches it on every key of
 ``recurrence_match`` (same product, a shared defect kind, same category, same customer).
-It is flagged (``intake.recurrence``, ``intake.recurrence_of``), graded as the policy says
-(serious by default, seed 004 §4.2.1.4), and the earlier case's D7 is reported as not
-effective: its prevention did not keep the problem from coming back.
+It is flagged (``intake.recurrence``, ``problem.repeat_occurrence``), linked
+(``problem.previous_8d``: the 8D review then asks what that D7 changed and why it did not
+hold), graded as the policy says (serious by default, seed 004 §4.2.1.4), and the earlier
+case's D7 is reported as not effective: its prevention did not keep the problem away.
 """
 
 from __future__ import annotations
@@ -85,8 +86,9 @@ def flag_recurrence(
     """Flag ``number`` as a recurrence of the closed case it repeats, link it, and grade it
     as the policy says. Returns the earlier case's number, or None (nothing changed)."""
     stored = load_case(uow, number)
-    if stored.case.is_closed or stored.case.intake.recurrence_of:
-        return stored.case.intake.recurrence_of or None
+    linked = stored.case.problem.previous_8d
+    if stored.case.is_closed or (stored.case.intake.recurrence and linked):
+        return linked or None
     earlier = find_recurrence(uow.connection, stored.case, policy)
     if earlier is None:
         return None
@@ -94,7 +96,8 @@ def flag_recurrence(
 
     def mark(case: Case) -> None:
         case.intake.recurrence = True
-        case.intake.recurrence_of = earlier
+        case.problem.repeat_occurrence = True
+        case.problem.previous_8d = earlier
         case.grading.severity = severity
         case.grading.suggested_severity = severity
         case.grading.override_reason = ""

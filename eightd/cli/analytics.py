@@ -7,7 +7,7 @@ import argparse
 import csv
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -89,24 +89,15 @@ def filters_from(args: argparse.Namespace, tz: Any) -> Any:
     return Filters(start=start, end=end, customer=args.customer, product=args.product)
 
 
-def _prepared(app: App, args: argparse.Namespace) -> tuple[Any, Any, datetime]:
-    """Policy, filters and the moment the figures are for; the ledger refreshed."""
-    from eightd.analytics import refresh_ledger
-    from eightd.cli.policy import policy_of
-
-    policy = policy_of(app)
-    now = parse_when(args.at, "at") if args.at else datetime.now(UTC)
-    with app.store.uow() as uow:
-        refresh_ledger(uow, policy, now=now)
-    return policy, filters_from(args, policy.tz), now
+def _prepared(app: App, args: argparse.Namespace) -> tuple[Any, datetime]:
+    """The filters and the moment the figures are for."""
+    now = parse_when(args.at, "at") if args.at else app.now()
+    return filters_from(args, app.application.policy.tz), now
 
 
 def cmd_kpi(app: App, args: argparse.Namespace) -> int:
-    from eightd.analytics import kpis
-
-    policy, filters, now = _prepared(app, args)
-    with app.store.uow() as uow:
-        result = kpis(uow.connection, policy, now=now, filters=filters)
+    filters, now = _prepared(app, args)
+    result = app.application.kpis(filters, at=now)
     rows = kpi_rows(result, app.lang)
     headers = [
         app.t("analytics.col.kpi"),
@@ -182,13 +173,10 @@ def _clock_label(key: str, lang: str) -> str:
 
 
 def cmd_pareto(app: App, args: argparse.Namespace) -> int:
-    from eightd.analytics import pareto
-
-    _, filters, _ = _prepared(app, args)
+    filters, _ = _prepared(app, args)
     if args.top is not None and args.top < 1:
         raise ValidationError("top", "error.reason.below_minimum", minimum=1, value=args.top)
-    with app.store.uow() as uow:
-        rows = pareto(uow.connection, args.by, lang=app.lang, filters=filters, top=args.top)
+    rows = app.application.pareto(args.by, filters, top=args.top)
     headers = [
         app.t(f"analytics.dim.{args.by}"),
         app.t("analytics.col.count"),
@@ -202,11 +190,8 @@ def cmd_pareto(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_trend(app: App, args: argparse.Namespace) -> int:
-    from eightd.analytics import trend
-
-    _, filters, _ = _prepared(app, args)
-    with app.store.uow() as uow:
-        rows = trend(uow.connection, args.by, lang=app.lang, filters=filters)
+    filters, _ = _prepared(app, args)
+    rows = app.application.trend(args.by, filters)
     headers = [app.t("analytics.col.month")]
     if args.by:
         headers.append(app.t(f"analytics.dim.{args.by}"))
@@ -269,37 +254,26 @@ def cmd_import_register(app: App, args: argparse.Namespace) -> int:
     """``eightd import register.xlsx [--map map.toml] [--reject bad.csv]``."""
     from tqdm import tqdm
 
-    from eightd.analytics.register import import_register, load_map
-    from eightd.cli.policy import policy_of
+    from eightd.analytics.register import load_map
 
     mapping = load_map(args.map) if args.map else None
-    policy = policy_of(app)
     bar: Any = None
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(
-                total=total,
-                unit=app.t("analytics.import.progress"),
-                file=sys.stderr,
-                disable=None,
-                leave=False,
-            )
+            unit = app.t("analytics.import.progress")
+            bar = tqdm(total=total, unit=unit, file=sys.stderr, disable=None, leave=False)
         bar.update(1)
 
     try:
-        with app.store.uow() as uow:
-            report = import_register(
-                uow,
-                args.file,
-                policy=policy,
-                user=app.settings.user,
-                at=datetime.now(UTC),
-                mapping=mapping,
-                reject_to=args.reject,
-                progress=progress,
-            )
+        report = app.application.import_register(
+            args.file,
+            mapping=mapping,
+            reject_to=args.reject,
+            progress=progress,
+            at=parse_when(args.at, "at") if getattr(args, "at", None) else None,
+        )
     finally:
         if bar is not None:
             bar.close()
@@ -310,14 +284,10 @@ def cmd_import_register(app: App, args: argparse.Namespace) -> int:
     if report.empty:
         app.out.line(app.t("analytics.import.empty_rows", rows=", ".join(map(str, report.empty))))
     if not report.committed:
-        print(
-            app.t(
-                "analytics.import.refused",
-                count=len(report.problems),
-                rows=len(report.rejected_rows),
-            ),
-            file=sys.stderr,
+        refused = app.t(
+            "analytics.import.refused", count=len(report.problems), rows=len(report.rejected_rows)
         )
+        print(refused, file=sys.stderr)
         return 1
     if report.rejected_rows:
         app.out.line(app.t("analytics.import.rejects_written", path=args.reject))
@@ -336,21 +306,16 @@ def cmd_import_register(app: App, args: argparse.Namespace) -> int:
 
 def cmd_export_ledger(app: App, args: argparse.Namespace) -> int:
     """``eightd export --format xlsx|csv -o FILE``: the ledger with the register's columns."""
-    from eightd.analytics import Filters, refresh_ledger
-    from eightd.analytics.register import ledger_rows
-    from eightd.cli.policy import policy_of
+    from eightd.analytics import Filters
 
-    policy = policy_of(app)
-    with app.store.uow() as uow:
-        refresh_ledger(uow, policy, now=datetime.now(UTC))
-        filters = Filters(
-            customer=args.customer,
-            product=args.product,
-            severity=args.severity,
-            status=args.status,
-            stage=args.stage,
-        )
-        headers, rows = ledger_rows(uow, filters, lang=app.lang, tz=policy.tz)
+    filters = Filters(
+        customer=args.customer,
+        product=args.product,
+        severity=args.severity,
+        status=args.status,
+        stage=args.stage,
+    )
+    headers, rows = app.application.ledger_register(filters)
     if args.format == "csv" and (not args.output or args.output == "-"):
         _write_csv(app.out.stream, headers, rows)
         return 0
@@ -370,46 +335,19 @@ def cmd_export_ledger(app: App, args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- lessons learned
 
 
-def _refreshed(app: App, at: str | None = None) -> tuple[Any, datetime]:
-    from eightd.analytics import refresh_ledger
-    from eightd.cli.policy import policy_of
-
-    policy = policy_of(app)
-    now = parse_when(at, "at") if at else datetime.now(UTC)
-    with app.store.uow() as uow:
-        refresh_ledger(uow, policy, now=now)
-    return policy, now
-
-
 def cmd_similar(app: App, args: argparse.Namespace) -> int:
     """``eightd similar NO|"text"``: past cases like a case or a complaint text."""
-    from eightd.analytics import similar_cases, suggestions
-    from eightd.analytics.search import case_text
     from eightd.domain import ComplaintNumber
-    from eightd.services import load_case
 
     if args.limit < 1:
         raise ValidationError("limit", "error.reason.below_minimum", minimum=1, value=args.limit)
-    _refreshed(app)
+    found = app.application.similar(
+        args.query, limit=args.limit, product=args.product, customer=args.customer, bone=args.bone
+    )
     number = _number_or_none(args.query, ComplaintNumber)
-    with app.store.uow() as uow:
-        text, exclude = args.query, None
-        if number is not None:
-            text, exclude = case_text(load_case(uow, number).case), number
-        found = similar_cases(
-            uow.connection,
-            text,
-            limit=args.limit,
-            product=args.product,
-            customer=args.customer,
-            bone=args.bone,
-            exclude=exclude,
-        )
-        hints = suggestions(uow, number, limit=args.limit) if args.suggest and number else []
-    headers = [
-        app.t(f"analytics.similar.col.{k}")
-        for k in ("number", "score", "product", "customer", "status", "title")
-    ]
+    hints = app.application.suggestions(number, limit=args.limit) if args.suggest and number else []
+    columns = ("number", "score", "product", "customer", "status", "title")
+    headers = [app.t(f"analytics.similar.col.{k}") for k in columns]
     rows = [
         [
             s.number,
@@ -443,19 +381,11 @@ def _number_or_none(text: str, parser: Any) -> str | None:
 
 def cmd_recurrence(app: App, args: argparse.Namespace) -> int:
     """``eightd recurrence [NO]``: flag NO if it repeats a closed case; list the links."""
-    from eightd.analytics import flag_recurrence, recurrences, refresh_ledger
-
-    policy, now = _refreshed(app, args.at)
     if args.number:
-        with app.store.uow() as uow:
-            earlier = flag_recurrence(uow, args.number, policy, user=app.settings.user, now=now)
-            if earlier is not None:
-                refresh_ledger(uow, policy, now=now)
-        if earlier is None:
+        at = parse_when(args.at, "at") if args.at else None
+        if app.application.flag_recurrence(args.number, at=at) is None:
             app.out.line(app.t("analytics.recurrence.none", number=args.number))
-    with app.store.uow() as uow:
-        links = recurrences(uow.connection, args.number)
-    for link in links:
+    for link in app.application.recurrences(args.number):
         closed = link.earlier_closed_at.date().isoformat() if link.earlier_closed_at else "-"
         app.out.line(
             app.t(
@@ -471,16 +401,9 @@ def cmd_recurrence(app: App, args: argparse.Namespace) -> int:
 
 def cmd_read_across(app: App, args: argparse.Namespace) -> int:
     """``eightd read-across NO``: other products and plants sharing a verified cause."""
-    from eightd.analytics import read_across
-    from eightd.services import load_case
-
-    _refreshed(app)
-    with app.store.uow() as uow:
-        found = read_across(uow.connection, load_case(uow, args.number).case)
-    headers = [
-        app.t(f"analytics.read_across.col.{k}")
-        for k in ("cause", "bone", "product", "site", "number", "status")
-    ]
+    found = app.application.read_across(args.number)
+    columns = ("cause", "bone", "product", "site", "number", "status")
+    headers = [app.t(f"analytics.read_across.col.{k}") for k in columns]
     rows = [
         [
             r.cause,

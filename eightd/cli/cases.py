@@ -189,14 +189,11 @@ def cmd_new(app: App, args: argparse.Namespace) -> int:
     intake = decode(Intake, data.pop("intake", data), "intake", check=False)
     stored = app.application.open_complaint(intake, title=title)
     app.out.line(app.t("cli.new.opened", number=stored.case.number))
-    from eightd.analytics import flag_recurrence
-
-    with app.store.uow() as uow:  # a repeat of a closed case is flagged and graded at once
-        earlier = flag_recurrence(
-            uow, stored.case.number, policy, user=app.settings.user, now=stored.updated_at
-        )
+    # a repeat of a closed case is flagged and graded at once
+    earlier = app.application.flag_recurrence(stored.case.number, at=stored.updated_at)
     if earlier:
-        severity = app.t(f"enum.Severity.{policy.analytics.recurrence_severity.value}")
+        grade = app.application.policy.analytics.recurrence_severity.value
+        severity = app.t(f"enum.Severity.{grade}")
         app.out.line(
             app.t(
                 "analytics.recurrence.flagged",

@@ -139,9 +139,6 @@ class Intake:
     line_stop: bool = f(False, description="Stops the customer's line")
     corrective_action_demanded: bool = f(False, description="Formal 8D / CAR demanded")
     recurrence: bool = f(False, description="Same product and problem seen before")
-    recurrence_of: str = f(
-        "", max_length=16, description="The earlier closed case this complaint repeats"
-    )
     injury: bool = f(False)
     media_or_lawsuit: bool = f(False)
     major_economic_loss: bool = f(False)

@@ -145,7 +145,8 @@ ledger = sa.Table(
     sa.Column("hours_to_containment", sa.Float, index=True),
     sa.Column("hours_to_closure", sa.Float, index=True),
     sa.Column("paused", sa.Boolean, nullable=False),
-    sa.Column("recurrence_of", sa.String(16), index=True),
+    sa.Column("recurrence", sa.Boolean, nullable=False),
+    sa.Column("recurrence_of", sa.String(80), index=True),  # the earlier 8D it repeats
     *_clock_columns(),
 )
 

@@ -48,6 +48,7 @@ def row(number: str, **values: Any) -> dict[str, Any]:
         "hours_to_containment": None,
         "hours_to_closure": None,
         "paused": False,
+        "recurrence": False,
         "recurrence_of": None,
     }
     for key in CLOCK_KEYS:
@@ -228,7 +229,7 @@ def test_recurrence_rate_and_filters(store: Store) -> None:
         store,
         [
             row("202611-0001"),
-            row("202611-0002", recurrence_of="202611-0001", customer="Other"),
+            row("202611-0002", recurrence=True, recurrence_of="202611-0001", customer="Other"),
             row("202611-0003"),
             row("202611-0004"),
         ],

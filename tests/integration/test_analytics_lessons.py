@@ -120,6 +120,7 @@ def test_a_repeat_of_a_closed_case_is_flagged_graded_and_linked(demo_store: Stor
     intake = _repeat_of(earlier)
     at = intake.received_at  # type: ignore[attr-defined]
     with demo_store.uow() as uow:
+        before = kpis(uow.connection, POLICY, now=at).recurrence
         opened = services.open_case(uow, intake, title="Same again", user="qe", now=at)  # type: ignore[arg-type]
         number = opened.case.number
         assert flag_recurrence(uow, number, POLICY, user="qe", now=at) == "202609-0001"
@@ -127,10 +128,11 @@ def test_a_repeat_of_a_closed_case_is_flagged_graded_and_linked(demo_store: Stor
         refresh_ledger(uow, POLICY, now=at)
         links = recurrences(uow.connection, "202609-0001")
         rate = kpis(uow.connection, POLICY, now=at).recurrence
-    assert case.intake.recurrence and case.intake.recurrence_of == "202609-0001"
+    assert case.intake.recurrence and case.problem.repeat_occurrence
+    assert case.problem.previous_8d == "202609-0001"
     assert case.grading.severity is Severity.SERIOUS
     assert [(r.number, r.earlier) for r in links] == [(number, "202609-0001")]
-    assert rate.numerator == 1
+    assert (rate.numerator, rate.denominator) == (before.numerator + 1, before.denominator + 1)
 
 
 def test_no_flag_for_another_product_another_defect_or_outside_the_window(

@@ -60,7 +60,8 @@ def upgrade() -> None:
         sa.Column("hours_to_containment", sa.Float),
         sa.Column("hours_to_closure", sa.Float),
         sa.Column("paused", sa.Boolean, nullable=False),
-        sa.Column("recurrence_of", sa.String(16)),
+        sa.Column("recurrence", sa.Boolean, nullable=False),
+        sa.Column("recurrence_of", sa.String(80)),
         *clocks,
         sa.PrimaryKeyConstraint("number", name="pk_ledger"),
     )
