@@ -23,7 +23,8 @@ Reading:   ``load``, ``assess``, ``history``, ``list_cases``, ``numbers``, ``ove
            ``history_frame`` (pandas is imported only when a frame is asked for).
 Analytics: ``kpis``, ``pareto``, ``trend``, ``ledger_frame``, ``ledger_register``,
            ``import_register``, ``similar``, ``suggestions``, ``read_across``,
-           ``flag_recurrence``, ``recurrences`` (SQL over the ledger, refreshed first).
+           ``flag_recurrence``, ``recurrences`` (SQL over the ledger, refreshed first),
+           ``effects`` and ``due_checks`` (D6 statistics and 30/60/90-day rechecks).
 Editing:   ``open_complaint``, ``replace``, ``set_validity``, ``set_team``,
            ``describe_problem``, ``put_item``, ``remove_item``, ``set_fields``,
            ``add_standardization``, ``log_contact``, ``grade``, ``advance``, ``verify``,
@@ -83,6 +84,7 @@ if TYPE_CHECKING:
         TrendRow,
     )
     from eightd.analytics.register import ImportReport, RegisterMap
+    from eightd.analytics.verification import DueCheck, Effect
     from eightd.reports.batch import BatchItem, ReportPool
     from eightd.reports.request import ReportRequest, ReportResult
     from eightd.store import SqlUnitOfWork, Store
@@ -910,3 +912,17 @@ class Application:
         self.refresh_ledger()
         with self._uow(read_only=True) as uow:
             return recurrences(uow.connection, number)
+
+    def effects(self, number: str) -> list[Effect]:
+        """Before/after statistics of the verifications of ``number`` that hold counts."""
+        from eightd.analytics.verification import effects
+
+        return effects(self.load(number).case, self.policy)
+
+    def due_checks(self, *, at: datetime | None = None) -> list[DueCheck]:
+        """The 30/60/90-day effectiveness checks due by the day of ``at``."""
+        from eightd.analytics.verification import due_checks
+
+        today = self._at(at).astimezone(self.policy.tz).date()
+        with self._uow(read_only=True) as uow:
+            return due_checks(uow, self.policy, today=today)

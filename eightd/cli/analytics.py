@@ -63,6 +63,10 @@ def register(sub: Any, lang: str) -> None:
     p.add_argument("--at", metavar="DATETIME", help=t("analytics.cli.at", lang))
     p = plain("read-across", cmd_read_across)
     p.add_argument("number")
+    p = plain("effect", cmd_effect)
+    p.add_argument("number")
+    p = plain("recheck", cmd_recheck)
+    p.add_argument("--at", metavar="DATETIME", help=t("analytics.cli.at", lang))
 
 
 def _common(p: argparse.ArgumentParser, lang: str) -> None:
@@ -419,3 +423,78 @@ def cmd_read_across(app: App, args: argparse.Namespace) -> int:
     if not found:
         app.out.line(app.t("analytics.read_across.none", number=args.number))
     return 0
+
+
+# ---------------------------------------------------------------- data-driven verification
+
+
+def effect_lines(effect: Any, lang: str) -> list[str]:
+    """How one verification's statistics read: the numbers, the test, the verdict."""
+    tr = lambda key, **p: t(f"analytics.effect.{key}", lang, **p)  # noqa: E731
+    verdict = tr("passed") if effect.passed else tr("failed")
+    required = (
+        tr("required", percent=f"{effect.required_reduction:g}")
+        if effect.required_reduction is not None
+        else tr("no_required")
+    )
+    return [
+        tr(
+            "counts",
+            id=effect.verification_id,
+            basis=t(f"enum.VerificationBasis.{effect.basis}", lang),
+            k1=effect.before_defects,
+            n1=effect.before_units,
+            r1=f"{effect.before_rate * 1e6:,.0f}",
+            k2=effect.after_defects,
+            n2=effect.after_units,
+            r2=f"{effect.after_rate * 1e6:,.0f}",
+        ),
+        tr(
+            "test",
+            test=tr(f"test_{effect.test}"),
+            p=f"{effect.p_value:.4g}",
+            alpha=f"{effect.alpha:g}",
+            reduction=f"{effect.reduction_percent:g}",
+            required=required,
+        ),
+        tr("verdict", verdict=verdict),
+    ]
+
+
+def cmd_effect(app: App, args: argparse.Namespace) -> int:
+    """``eightd effect NO``: the D6 before/after statistics of a case."""
+    found = app.application.effects(args.number)
+    for effect in found:
+        for line in effect_lines(effect, app.lang):
+            app.out.line(line)
+    if not found:
+        app.out.line(app.t("analytics.effect.none", number=args.number))
+    return 0 if all(e.passed for e in found) else 1
+
+
+def cmd_recheck(app: App, args: argparse.Namespace) -> int:
+    """``eightd recheck``: the 30/60/90-day effectiveness checks that are due."""
+    at = parse_when(args.at, "at") if args.at else None
+    checks = app.application.due_checks(at=at)
+    failing = 0
+    for check in checks:
+        state = "done" if check.done_by else "missing"
+        app.out.line(
+            app.t(
+                f"analytics.recheck.{state}",
+                number=check.number,
+                id=check.verification_id,
+                days=check.days,
+                due=check.due.isoformat(),
+                by=check.done_by or "",
+            )
+        )
+        if check.done_by and check.effect is not None:
+            for line in effect_lines(check.effect, app.lang):
+                app.out.line("    " + line)
+            failing += not check.effect.passed
+        else:
+            failing += 1
+    if not checks:
+        app.out.line(app.t("analytics.recheck.none"))
+    return 1 if failing else 0
