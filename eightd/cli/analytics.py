@@ -63,6 +63,8 @@ def register(sub: Any, lang: str) -> None:
     p.add_argument("--at", metavar="DATETIME", help=t("analytics.cli.at", lang))
     p = plain("read-across", cmd_read_across)
     p.add_argument("number")
+    p = plain("dashboard", cmd_dashboard)
+    _common(p, lang)
     p = plain("effect", cmd_effect)
     p.add_argument("number")
     p = plain("recheck", cmd_recheck)
@@ -498,3 +500,18 @@ def cmd_recheck(app: App, args: argparse.Namespace) -> int:
     if not checks:
         app.out.line(app.t("analytics.recheck.none"))
     return 1 if failing else 0
+
+
+def cmd_dashboard(app: App, args: argparse.Namespace) -> int:
+    """``eightd dashboard -o dashboard.html``: the dashboard as one offline HTML page."""
+    from eightd.analytics.dashboard import dashboard_html, page_html
+    from eightd.files import output_file
+
+    filters, now = _prepared(app, args)
+    body = dashboard_html(app.application, filters, lang=app.lang, at=now)
+    target = args.output or "-"
+    with output_file(target, stdout=app.out.stream) as fh:
+        fh.write(page_html(body, lang=app.lang))
+    if target != "-":
+        print(app.t("analytics.cli.written", path=target), file=sys.stderr)
+    return 0
