@@ -13,13 +13,16 @@
 * recurrence rate = complaints flagged as a recurrence / complaints.
 * overdue = open cases with a running clock past due, in total and per clock.
 
-Every figure is one aggregate query (plus one ordered, offset query per percentile, which
-SQLite and PostgreSQL answer alike), never a loop over cases in Python.
+The figures come from one GROUP BY query over the ledger rows (complaints counted per
+combination of their states: a few hundred groups, however many complaints) plus one
+ordered, offset query per percentile, which SQLite and PostgreSQL answer alike; no case is
+loaded into Python.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -68,114 +71,153 @@ def _n(value: Any) -> int:
     return int(value or 0)
 
 
-def _flag(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    return sa.case((condition, 1), else_=0)
+_RUNNING_LATE = "running_late"
 
 
-class _Clocks:
-    """The SQL expressions of each clock's verdict at ``now`` under the policy."""
+def _verdict(key: str, policy: Policy, now: datetime) -> sa.ColumnElement[Any]:
+    """A clock's state at ``now``: a running clock past its due time is running late
+    (unless the case is paused and the policy stops paused clocks)."""
+    c = ledger.c
+    name = key.lower()
+    state, due = c[f"{name}_state"], c[f"{name}_due"]
+    past_due = due < now.astimezone(UTC)
+    if policy.analytics.paused_stops_clock:
+        past_due = sa.and_(past_due, c.paused.is_(False))
+    running = sa.case((past_due, _RUNNING_LATE), else_="open")
+    return sa.case((state == "open", running), else_=state)
 
-    def __init__(self, policy: Policy, now: datetime) -> None:
-        self.rules = policy.analytics
-        self.now = now.astimezone(UTC)
 
-    @staticmethod
-    def state(key: str) -> sa.ColumnElement[str]:
-        # never NULL: SQL's three-valued logic would turn "not late" into unknown
-        return sa.func.coalesce(ledger.c[f"{key.lower()}_state"], "")
+@dataclass(frozen=True)
+class _Group:
+    """One combination of the ledger's states, and how many complaints have it."""
 
-    def running_late(self, key: str) -> sa.ColumnElement[bool]:
-        c = ledger.c
-        name = key.lower()
-        late = sa.and_(self.state(key) == "open", c[f"{name}_due"] < self.now)
-        if self.rules.paused_stops_clock:
-            late = sa.and_(late, c.paused.is_(False))
+    status: str
+    abnormal: bool
+    satisfaction: str | None
+    recurrence: bool
+    verdicts: dict[str, str | None]
+    count: int
+
+    def on_time(self, key: str, rules: Any) -> bool:
+        on = self.verdicts[key] == "on_time"
+        if key == "D8" and rules.abnormal_closure != "as_timed":
+            on = on and not self.abnormal
+        return on
+
+    def late(self, key: str, rules: Any) -> bool:
+        late = self.verdicts[key] in ("late", _RUNNING_LATE)
+        if key == "D8" and rules.abnormal_closure == "late":
+            late = late or self.abnormal
         return late
 
-    def late(self, key: str) -> sa.ColumnElement[bool]:
-        verdict = sa.or_(self.state(key) == "late", self.running_late(key))
-        if key == "D8" and self.rules.abnormal_closure == "late":
-            verdict = sa.or_(verdict, self.abnormal)
-        return verdict
+    def counted(self, key: str, rules: Any) -> bool:
+        excluded = rules.abnormal_closure == "exclude" and self.abnormal
+        return not (key in ("D8", "*") and excluded)
 
-    def on_time(self, key: str) -> sa.ColumnElement[bool]:
-        verdict = self.state(key) == "on_time"
-        if key == "D8" and self.rules.abnormal_closure != "as_timed":
-            verdict = sa.and_(verdict, sa.not_(self.abnormal))
-        return verdict
+    def any_late(self, rules: Any) -> bool:
+        return any(self.late(k, rules) for k in CLOCK_KEYS)
 
-    def counted(self, key: str) -> sa.ColumnElement[bool]:
-        """Rows that belong in the clock's rate (abnormal closures may be left out)."""
-        if key in ("D8", "*") and self.rules.abnormal_closure == "exclude":
-            return sa.not_(self.abnormal)
-        return sa.true()
+    def decided(self, rules: Any) -> bool:
+        """Counted in the overall rate: the closure clock decided, or a clock late."""
+        d8 = self.on_time("D8", rules) or self.late("D8", rules)
+        return self.counted("*", rules) and (d8 or self.any_late(rules))
 
-    @property
-    def abnormal(self) -> sa.ColumnElement[bool]:
-        return sa.func.coalesce(ledger.c.closure_kind, "") == "abnormal"
+
+def _groups(
+    conn: sa.Connection, policy: Policy, now: datetime, where: list[sa.ColumnElement[bool]]
+) -> tuple[list[_Group], list[float]]:
+    """The complaints counted per combination of status, closure kind, call-back outcome,
+    recurrence and every clock's verdict at ``now``; and the sums and counts of the hours
+    to containment and to closure."""
+    c = ledger.c
+    keys: list[sa.ColumnElement[Any]] = [
+        c.status,
+        sa.func.coalesce(c.closure_kind, "") == "abnormal",
+        c.satisfaction,
+        c.recurrence,
+        *(_verdict(k, policy, now) for k in CLOCK_KEYS),
+    ]
+    query = (
+        sa.select(
+            *(k.label(f"k{i}") for i, k in enumerate(keys)),
+            sa.func.count().label("n"),
+            sa.func.sum(c.hours_to_containment).label("sum_containment"),
+            sa.func.count(c.hours_to_containment).label("n_containment"),
+            sa.func.sum(c.hours_to_closure).label("sum_closure"),
+            sa.func.count(c.hours_to_closure).label("n_closure"),
+        )
+        .where(*where)
+        .group_by(*(sa.literal_column(f"k{i}") for i in range(len(keys))))
+    )
+    groups: list[_Group] = []
+    sums = [0.0, 0.0, 0.0, 0.0]
+    for row in conn.execute(query):
+        values = list(row)
+        groups.append(
+            _Group(
+                status=values[0],
+                abnormal=bool(values[1]),
+                satisfaction=values[2],
+                recurrence=bool(values[3]),
+                verdicts=dict(zip(CLOCK_KEYS, values[4 : 4 + len(CLOCK_KEYS)], strict=True)),
+                count=int(row.n),
+            )
+        )
+        sums[0] += float(row.sum_containment or 0)
+        sums[1] += _n(row.n_containment)
+        sums[2] += float(row.sum_closure or 0)
+        sums[3] += _n(row.n_closure)
+    return groups, sums
 
 
 def kpis(
     conn: sa.Connection, policy: Policy, *, now: datetime, filters: Filters | None = None
 ) -> Kpis:
-    """The KPI summary of the complaints the filters select, at ``now``."""
+    """The KPI summary of the complaints the filters select, at ``now``.
+
+    One GROUP BY query counts the complaints per combination of their states (a few
+    hundred groups at most, however many complaints); the rates are summed from the groups.
+    """
     filters = filters or Filters()
     where = filters.where()
     c = ledger.c
-    clocks = _Clocks(policy, now)
-    columns: list[sa.ColumnElement[Any]] = [
-        sa.func.count().label("complaints"),
-        sa.func.sum(_flag(c.status == "open")).label("open"),
-        sa.func.sum(_flag(sa.func.coalesce(c.satisfaction, "") == "satisfied")).label("sat"),
-        sa.func.sum(_flag(c.satisfaction.in_(_reached(policy)))).label("called"),
-        sa.func.sum(_flag(c.recurrence.is_(True))).label("recurrences"),
-        sa.func.avg(c.hours_to_containment).label("containment_mean"),
-        sa.func.avg(c.hours_to_closure).label("closure_mean"),
-    ]
-    any_late = sa.or_(*(clocks.late(k) for k in CLOCK_KEYS))
-    any_running_late = sa.or_(*(clocks.running_late(k) for k in CLOCK_KEYS))
+    rules = policy.analytics
+    groups, sums = _groups(conn, policy, now, where)
+
+    def total(test: Callable[[_Group], bool]) -> int:
+        return sum(g.count for g in groups if test(g))
+
+    by_clock: dict[str, Rate] = {}
+    overdue_by_clock: dict[str, int] = {}
     for key in CLOCK_KEYS:
-        on_time = sa.and_(clocks.counted(key), clocks.on_time(key))
-        late = sa.and_(clocks.counted(key), clocks.late(key))
-        columns.append(sa.func.sum(_flag(on_time)).label(f"{key}_on"))
-        columns.append(sa.func.sum(_flag(late)).label(f"{key}_late"))
-        columns.append(
-            sa.func.sum(_flag(sa.and_(c.status == "open", clocks.running_late(key)))).label(
-                f"{key}_overdue"
-            )
-        )
-    decided = sa.or_(clocks.on_time("D8"), clocks.late("D8"), any_late)
-    overall = sa.and_(clocks.counted("*"), decided)
-    columns.append(sa.func.sum(_flag(overall)).label("all_decided"))
-    columns.append(
-        sa.func.sum(_flag(sa.and_(overall, sa.not_(any_late), clocks.on_time("D8")))).label(
-            "all_on"
-        )
-    )
-    columns.append(sa.func.sum(_flag(sa.and_(c.status == "open", any_running_late))).label("od"))
-    row = conn.execute(sa.select(*columns).where(*where)).one()
-    by_clock = {}
-    for key in CLOCK_KEYS:
-        on, missed = _n(getattr(row, f"{key}_on")), _n(getattr(row, f"{key}_late"))
+        on = total(lambda g, k=key: g.counted(k, rules) and g.on_time(k, rules))  # type: ignore[misc]
+        missed = total(lambda g, k=key: g.counted(k, rules) and g.late(k, rules))  # type: ignore[misc]
         if on + missed:
             by_clock[key] = Rate(on, on + missed)
-    complaints = _n(row.complaints)
+        running = total(lambda g, k=key: g.status == "open" and g.verdicts[k] == _RUNNING_LATE)  # type: ignore[misc]
+        if running:
+            overdue_by_clock[key] = running
+    complaints = total(lambda g: True)
+    open_ = total(lambda g: g.status == "open")
+    reached = _reached(policy)
+    on_time = total(lambda g: g.decided(rules) and not g.any_late(rules) and g.on_time("D8", rules))
     return Kpis(
         complaints=complaints,
-        open=_n(row.open),
-        closed=complaints - _n(row.open),
-        on_time=Rate(_n(row.all_on), _n(row.all_decided)),
+        open=open_,
+        closed=complaints - open_,
+        on_time=Rate(on_time, total(lambda g: g.decided(rules))),
         on_time_by_clock=by_clock,
-        satisfaction=Rate(_n(row.sat), _n(row.called)),
+        satisfaction=Rate(
+            total(lambda g: g.satisfaction == "satisfied"),
+            total(lambda g: g.satisfaction in reached),
+        ),
         incidence=_incidence(conn, filters, policy),
-        recurrence=Rate(_n(row.recurrences), complaints),
-        overdue=_n(row.od),
-        overdue_by_clock={
-            k: _n(getattr(row, f"{k}_overdue")) for k in CLOCK_KEYS if getattr(row, f"{k}_overdue")
-        },
-        containment_hours_mean=_round(row.containment_mean),
+        recurrence=Rate(total(lambda g: g.recurrence), complaints),
+        overdue=total(lambda g: g.status == "open" and _RUNNING_LATE in g.verdicts.values()),
+        overdue_by_clock=overdue_by_clock,
+        containment_hours_mean=_round(sums[0] / sums[1]) if sums[1] else None,
         containment_hours_p90=percentile(conn, c.hours_to_containment, 0.9, where),
-        closure_hours_mean=_round(row.closure_mean),
+        closure_hours_mean=_round(sums[2] / sums[3]) if sums[3] else None,
         closure_hours_p90=percentile(conn, c.hours_to_closure, 0.9, where),
         at=now,
     )
