@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from eightd.cli.app import App, add_at, add_version
