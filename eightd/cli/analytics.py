@@ -97,7 +97,7 @@ def filters_from(args: argparse.Namespace, tz: Any) -> Any:
 
 def _prepared(app: App, args: argparse.Namespace) -> tuple[Any, datetime]:
     """The filters and the moment the figures are for."""
-    now = parse_when(args.at, "at") if args.at else app.now()
+    now = parse_when(args.at, "at", app.application.policy.tz) if args.at else app.now()
     return filters_from(args, app.application.policy.tz), now
 
 
@@ -278,7 +278,9 @@ def cmd_import_register(app: App, args: argparse.Namespace) -> int:
             mapping=mapping,
             reject_to=args.reject,
             progress=progress,
-            at=parse_when(args.at, "at") if getattr(args, "at", None) else None,
+            at=parse_when(args.at, "at", app.application.policy.tz)
+            if getattr(args, "at", None)
+            else None,
         )
     finally:
         if bar is not None:
@@ -388,7 +390,7 @@ def _number_or_none(text: str, parser: Any) -> str | None:
 def cmd_recurrence(app: App, args: argparse.Namespace) -> int:
     """``eightd recurrence [NO]``: flag NO if it repeats a closed case; list the links."""
     if args.number:
-        at = parse_when(args.at, "at") if args.at else None
+        at = parse_when(args.at, "at", app.application.policy.tz) if args.at else None
         if app.application.flag_recurrence(args.number, at=at) is None:
             app.out.line(app.t("analytics.recurrence.none", number=args.number))
     for link in app.application.recurrences(args.number):
@@ -476,7 +478,7 @@ def cmd_effect(app: App, args: argparse.Namespace) -> int:
 
 def cmd_recheck(app: App, args: argparse.Namespace) -> int:
     """``eightd recheck``: the 30/60/90-day effectiveness checks that are due."""
-    at = parse_when(args.at, "at") if args.at else None
+    at = parse_when(args.at, "at", app.application.policy.tz) if args.at else None
     checks = app.application.due_checks(at=at)
     failing = 0
     for check in checks:
