@@ -85,9 +85,11 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
 
 def read_only_options(engine: sa.Engine) -> dict[str, Any]:
     """Execution options of a read-only connection: a deferred transaction on SQLite
-    (readers never wait for writers), a READ ONLY transaction on PostgreSQL."""
+    (readers never wait for writers; one snapshot from the first read), a READ ONLY
+    REPEATABLE READ transaction on PostgreSQL (one snapshot too: an export read in
+    batches never mixes states of the store)."""
     if engine.dialect.name == "postgresql":
-        return {READ_ONLY: True, "postgresql_readonly": True}
+        return {READ_ONLY: True, "postgresql_readonly": True, "isolation_level": "REPEATABLE READ"}
     return {READ_ONLY: True}
 
 

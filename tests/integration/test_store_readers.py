@@ -140,3 +140,25 @@ def test_a_read_only_unit_of_work_refuses_to_write(store_url: str) -> None:
             assert len(services.list_cases(uow)) == 1
     finally:
         store.dispose()
+
+
+def test_an_export_read_in_batches_sees_one_snapshot_while_another_writer_commits(
+    store_url: str,
+) -> None:
+    store = open_store(store_url, auto_upgrade=True)
+    try:
+        cases = demo_cases(TODAY)
+        with store.uow() as uow:
+            services.import_cases(uow, cases, user="qe.li")
+        last = max(c.number for c in cases)
+        with store.uow(read_only=True) as reader:
+            exported = services.iter_export_cases(reader, batch_size=5)
+            first = next(exported)
+            with store.uow() as writer:  # commits while the export is half read
+                retitle = lambda c: setattr(c, "title", "changed")  # noqa: E731
+                services.update_case(writer, last, retitle, user="li", action="edit")
+            rest = list(exported)
+        assert len([first, *rest]) == len(cases)
+        assert next(c for c in rest if c.number == last).title != "changed"
+    finally:
+        store.dispose()
