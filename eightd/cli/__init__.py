@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "eightd.cli.policy",
     "eightd.cli.report",
     "eightd.cli.analytics",
+    "eightd.cli.serve",
 )
 
 

@@ -32,7 +32,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 
 from eightd.errors import ValidationError
 
-__all__ = ["decode", "decode_value", "encode", "f", "json_schema", "validate"]
+__all__ = ["check_field", "decode", "decode_value", "encode", "f", "json_schema", "validate"]
 
 T = TypeVar("T")
 
@@ -104,6 +104,13 @@ def validate(obj: Any, path: str = "") -> None:
     check = getattr(obj, "check", None)
     if check is not None:
         check(path)
+
+
+def check_field(obj: Any, name: str, path: str = "") -> None:
+    """Check one field's type and constraints (not the object's cross-field rules), so a
+    form can name every bad field at once."""
+    fld = next(f for f in dataclasses.fields(obj) if f.name == name)
+    _check_value(getattr(obj, name), _hints(type(obj))[name], fld.metadata, _join(path, name))
 
 
 def _check_value(value: Any, tp: Any, meta: typing.Mapping[str, Any], path: str) -> None:

@@ -1,0 +1,88 @@
+"""``eightd serve``: Voilà on 127.0.0.1 serving only the workbench notebooks, with
+preheated kernels (a page opens on a kernel that has already imported eightd, opened
+the store and read the policy) and idle kernels culled.
+
+This module imports neither Voilà nor the widgets: it builds the command line."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["ServeOptions", "free_port", "notebooks_dir", "voila_command", "voila_env"]
+
+APP_NOTEBOOKS = ("ledger.ipynb", "case.ipynb", "new.ipynb")
+_SOURCE_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def notebooks_dir() -> Path:
+    """The app notebooks: the source tree's ``notebooks/``, else a wheel's
+    ``<prefix>/share/eightd/notebooks``."""
+    for directory in (_SOURCE_NOTEBOOKS, Path(sys.prefix) / "share" / "eightd" / "notebooks"):
+        if (directory / APP_NOTEBOOKS[0]).is_file():
+            return directory
+    return _SOURCE_NOTEBOOKS
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    port: int = 8866
+    preheat: bool = True
+    pool_size: int = 1  # warm kernels per notebook
+    cull_idle_seconds: int = 900  # a page left alone this long (and closed) loses its kernel
+    at: str = ""  # a fixed clock for demos and tests (EIGHTD_AT)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/voila/render/ledger.ipynb"
+
+
+def voila_command(options: ServeOptions, directory: Path | None = None) -> list[str]:
+    """The Voilà command line: bound to 127.0.0.1, no browser, no tracebacks to users,
+    only the notebooks directory, kernels preheated (or not) and culled when idle."""
+    args = [
+        sys.executable, "-m", "voila", str(directory or notebooks_dir()),
+        f"--port={options.port}",
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.open_browser=False",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.file_allowlist=[]",
+        "--theme=light",
+        f"--MappingKernelManager.cull_idle_timeout={options.cull_idle_seconds}",
+        "--MappingKernelManager.cull_interval=60",
+    ]  # fmt: skip
+    if options.preheat:
+        args += ["--preheat_kernel=True", f"--pool_size={options.pool_size}"]
+    return args
+
+
+def voila_env(options: ServeOptions, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ if base is None else base)
+    if options.at:
+        env["EIGHTD_AT"] = options.at
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def run(options: ServeOptions) -> int:
+    """Start Voilà and wait for it (Ctrl-C stops it)."""
+    process = subprocess.Popen(voila_command(options), env=voila_env(options))
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        process.wait(timeout=20)
+        return 130

@@ -1,0 +1,106 @@
+"""One browser page's session: the application it calls, the language, the acting user,
+and the links between the pages of the workbench.
+
+A page is opened by a URL (``case.ipynb?number=202611-0003&lang=zh&user=li.na``); the
+notebook reads its query string (``voila.utils.get_query_string()``) and builds a
+session from it. Settings come from the environment (``EIGHTD_DATABASE_URL``,
+``EIGHTD_POLICY`` ...) as everywhere else; ``EIGHTD_AT`` fixes the clock (demos,
+tests), and the URL may choose the language and the acting user.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from eightd.application import Application
+from eightd.i18n import normalize_lang, t
+from eightd.settings import Settings
+
+__all__ = ["PAGES", "Session", "fixed_clock", "prepare"]
+
+PAGES = ("ledger", "case", "new")
+_USER = re.compile(r"^[\w.@-]{1,200}$")
+
+
+def fixed_clock() -> Callable[[], datetime] | None:
+    """The clock ``EIGHTD_AT`` (an ISO date-time with a zone) fixes, if set."""
+    text = os.environ.get("EIGHTD_AT", "").strip()
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("EIGHTD_AT needs a time zone, e.g. 2026-11-20T10:00+08:00")
+    return lambda: moment
+
+
+def prepare() -> Application:
+    """The application of a page, made before its request arrives: settings from the
+    environment, the store opened and the policy read (a preheated kernel does this)."""
+    app = Application.from_settings(Settings.from_env(), now=fixed_clock())
+    app.policy  # read the policy file now, not on the first click  # noqa: B018
+    app.users()  # open the store (and its connection pool)
+    return app
+
+
+@dataclass
+class Session:
+    """What every widget of one page needs: the application, the language, the links."""
+
+    app: Application
+    params: dict[str, str] = field(default_factory=dict)
+    clock: Callable[[], datetime] | None = None
+    listeners: list[Callable[[], None]] = field(default_factory=list)
+
+    @classmethod
+    def from_query(cls, query: str | None = "", *, app: Application | None = None) -> Session:
+        """A session for the page opened with ``query`` (``number=...&lang=zh&user=...``).
+
+        ``app`` is an application made beforehand (a preheated kernel builds it before the
+        request arrives); the query's language and user are applied to it."""
+        params = {k: v[-1] for k, v in parse_qs((query or "").lstrip("?")).items() if v}
+        clock = fixed_clock()
+        base = app or prepare()
+        session = cls(app=base, params=params, clock=clock)
+        lang = params.get("lang", "")
+        user = params.get("user", "").strip()
+        session.switch(lang=lang or None, user=user if _USER.match(user) else None)
+        return session
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang
+
+    @property
+    def user(self) -> str:
+        return self.app.user
+
+    def t(self, key: str, /, **params: Any) -> str:
+        return t(key, self.lang, **params)
+
+    def switch(self, *, lang: str | None = None, user: str | None = None) -> None:
+        """Change the language or the acting user of this page; listeners redraw."""
+        if not lang and not user:
+            return
+        settings = self.app.settings
+        if lang:
+            settings = settings.with_(lang=normalize_lang(lang))
+        if user:
+            settings = settings.with_(user=user)
+        self.app = Application(
+            settings, store=self.app.store, policy=self.app.policy, now=self.clock
+        )
+        for listener in list(self.listeners):
+            listener()
+
+    def url(self, page: str, **params: str) -> str:
+        """A link to another page of the workbench (relative: works behind any base URL)."""
+        if page not in PAGES:
+            raise ValueError(page)
+        query = {"lang": self.lang, "user": self.user, **params}
+        return f"{page}.ipynb?{urlencode(query)}"
