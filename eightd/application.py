@@ -87,7 +87,7 @@ if TYPE_CHECKING:
     from eightd.analytics.verification import DueCheck, Effect
     from eightd.reports.batch import BatchItem, ReportPool
     from eightd.reports.request import ReportRequest, ReportResult
-    from eightd.store import SqlUnitOfWork, Store
+    from eightd.store import Attachment, SqlUnitOfWork, Store
     from eightd.views import CaseView
 
 __all__ = [
@@ -628,6 +628,34 @@ class Application:
                 now=self._at(at),
             )  # fmt: skip
 
+    # ---------------------------------------------------------------- photos and evidence
+
+    def attach(
+        self, number: str, stage: str, name: str, data: bytes, *, at: datetime | None = None
+    ) -> Attachment:
+        """Store a defect photo (D2) or evidence (D4, D6): an image or a PDF within the
+        policy's size limit, checked by its content."""
+        from eightd.services.attachments import attach_file
+
+        with self._uow() as uow:
+            return attach_file(
+                uow, number, stage, name, data, policy=self.policy, user=self.user,
+                now=self._at(at),
+            )  # fmt: skip
+
+    def attachments(self, number: str) -> list[Attachment]:
+        """The files of a case, without their bytes (for lists and thumbnails' captions)."""
+        with self._uow(read_only=True) as uow:
+            services.load_case(uow, number)
+            found: list[Attachment] = uow.attachments.list(number)
+        return found
+
+    def attachment(self, attachment_id: int) -> Attachment:
+        """One stored file with its bytes."""
+        with self._uow(read_only=True) as uow:
+            found: Attachment = uow.attachments.get(attachment_id)
+        return found
+
     def _local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.policy.tz).date()
 
@@ -674,6 +702,7 @@ class Application:
             if source
             else self._assessed_from_store(numbers, moment)
         )
+        files = {} if source else self._report_files([c.number for c, _v, _a in found])
         return [
             make_request(
                 stored_case.number,
@@ -686,9 +715,29 @@ class Application:
                 lang=language,
                 as_of=moment,
                 template=template,
+                attachments=files.get(stored_case.number, ()),
             )
             for stored_case, version, assessment in found
         ]
+
+    def _report_files(self, numbers: Sequence[str]) -> dict[str, list[dict[str, str]]]:
+        """The photos and evidence of each case, as the report template takes them."""
+        import base64
+
+        with self._uow(read_only=True) as uow:
+            return {
+                number: [
+                    {
+                        "stage": f.stage,
+                        "name": f.name,
+                        "media_type": f.media_type,
+                        "uploaded_by": f.uploaded_by,
+                        "data": base64.b64encode(f.data).decode("ascii"),
+                    }
+                    for f in uow.attachments.with_data(number)
+                ]
+                for number in numbers
+            }
 
     def _assessed_from_store(
         self, numbers: Sequence[str], moment: datetime

@@ -39,6 +39,7 @@ from eightd.policy.model import (
     RECURRENCE_KEYS,
     AnalyticsPolicy,
     Anchor,
+    AttachmentPolicy,
     CalendarPolicy,
     ClosurePolicy,
     Deadline,
@@ -324,6 +325,7 @@ class _Reader:
             "closure": self.closure,
             "roles": self.roles,
             "analytics": self.analytics,
+            "attachments": self.attachments,
         }
         root = self.table(data, "", ["name", "timezone", *sections])
         timezone = self.text(root, "timezone", "", "Asia/Shanghai")
@@ -652,6 +654,12 @@ class _Reader:
             ),
             limits=MappingProxyType(limits),
             topic_limits=MappingProxyType(topic_limits),
+        )
+
+    def attachments(self, data: Any, path: str) -> AttachmentPolicy:
+        table = self.table(data, path, ["max_mb"])
+        return AttachmentPolicy(
+            max_mb=self.integer(table, "max_mb", path, AttachmentPolicy.max_mb, minimum=1)
         )
 
     def roles(self, data: Any, path: str) -> RolePolicy:

@@ -33,6 +33,7 @@ __all__ = [
     "RECURRENCE_KEYS",
     "AnalyticsPolicy",
     "Anchor",
+    "AttachmentPolicy",
     "CalendarPolicy",
     "ClosurePolicy",
     "Deadline",
@@ -290,6 +291,13 @@ class AnalyticsPolicy:
 
 
 @dataclass(frozen=True)
+class AttachmentPolicy:
+    """Photos and evidence kept with a case: the largest file accepted."""
+
+    max_mb: int = 10
+
+
+@dataclass(frozen=True)
 class RolePolicy:
     approver: str = "approver"
     approval_meaning: str = "8D report approved"
@@ -312,6 +320,7 @@ class Policy:
     closure: ClosurePolicy = ClosurePolicy()
     roles: RolePolicy = RolePolicy()
     analytics: AnalyticsPolicy = AnalyticsPolicy()
+    attachments: AttachmentPolicy = AttachmentPolicy()
 
     @property
     def tz(self) -> ZoneInfo:

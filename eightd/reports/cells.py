@@ -24,7 +24,13 @@ from eightd.diagrams import fishbone, five_whys
 from eightd.domain import case_from_dict
 from eightd.errors import ReportError
 from eightd.i18n import normalize_lang
-from eightd.reports.render import figure_html, header_html, section_html, timeline_svg
+from eightd.reports.render import (
+    attachments_html,
+    figure_html,
+    header_html,
+    section_html,
+    timeline_svg,
+)
 from eightd.views.case import REPORT_MIME, ReportContext
 
 __all__ = ["REPORT_MIME", "ReportCells", "prepare"]
@@ -46,6 +52,10 @@ class ReportCells:
     now: datetime
     figures: dict[str, str] = field(default_factory=dict)
     fishbone_png: bytes = b""
+    # photos and evidence stored with the case: stage, name, media_type, uploaded_by, data
+    # (base64), as the application read them
+    files: tuple[dict[str, str], ...] = ()
+    lang: str = "en"
 
     def header(self) -> None:
         _display({"text/html": header_html(self.context), REPORT_MIME: self.context.to_dict()})
@@ -57,7 +67,9 @@ class ReportCells:
     def sections(self, *stages: str) -> None:
         """One output per discipline (``"D0"`` .. ``"D8"``)."""
         for stage in stages:
-            bundle: dict[str, Any] = {"text/html": section_html(self.context, stage, self.figures)}
+            page = section_html(self.context, stage, self.figures)
+            page += attachments_html([f for f in self.files if f.get("stage") == stage], self.lang)
+            bundle: dict[str, Any] = {"text/html": page}
             if stage == "D4" and self.fishbone_png:
                 bundle["image/png"] = base64.b64encode(self.fishbone_png).decode("ascii")
             _display(bundle)
@@ -71,11 +83,13 @@ def prepare(
     lang: str,
     as_of: str = "",
     with_png: bool = False,
+    attachments: list[dict[str, str]] | None = None,
 ) -> ReportCells:
     """Decode the case and its view model for one report and draw its diagrams.
 
     ``as_of`` is the report date-time (ISO 8601 with a zone) the view was built at.
-    ``with_png`` adds the fishbone as PNG for the Excel form.
+    ``with_png`` adds the fishbone as PNG for the Excel form. ``attachments`` are the
+    case's photos and evidence, printed at their stage.
     """
     # errors raised in this kernel from here on read in the report's language
     os.environ["EIGHTD_LANG"] = normalize_lang(lang)
@@ -90,4 +104,5 @@ def prepare(
     if any(c.whys for c in case.causes):
         figures["five_whys"] = five_whys(case, lang=lang).svg()
     png = fishbone(case, lang=lang).png(dpi=FISHBONE_PNG_DPI) if with_png else b""
-    return ReportCells(context, now, figures, png)
+    files = tuple(dict(f) for f in attachments or ())
+    return ReportCells(context, now, figures, png, files, normalize_lang(lang))

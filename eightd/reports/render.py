@@ -10,12 +10,13 @@ offline and prints the same in Chromium.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from html import escape
 from pathlib import Path
 
+from eightd.i18n import t
 from eightd.views.case import ApprovalView, Block, ReportContext, Row, Section
 
 __all__ = [
@@ -122,6 +123,37 @@ def section_html(ctx: ReportContext, stage: str, figures: Mapping[str, str] | No
         f'<section class="discipline" id="{escape(stage)}" data-stage="{escape(stage)}">'
         f"<h2>{_text(section.title)}</h2>{inner}</section>"
     )
+
+
+def attachments_html(files: Sequence[Mapping[str, str]], lang: str) -> str:
+    """The photos and evidence of one discipline: images shown, PDF files named. Each file
+    is a mapping with stage, name, media_type, uploaded_by and data (base64)."""
+    if not files:
+        return ""
+    stage = files[0].get("stage", "")
+    title = t("attachment.report.photos" if stage == "D2" else "attachment.report.evidence", lang)
+    items = []
+    for f in files:
+        caption = f"{escape(f.get('name', ''))} · {escape(f.get('uploaded_by', ''))}"
+        media_type = f.get("media_type", "")
+        if media_type.startswith("image/") and _BASE64.fullmatch(f.get("data", "")):
+            items.append(
+                f'<figure class="attachment"><img src="data:{escape(media_type)};base64,'
+                f'{f["data"]}" alt="{escape(f.get("name", ""))}"><figcaption>{caption}'
+                "</figcaption></figure>"
+            )
+        else:
+            items.append(
+                f'<figure class="attachment document"><figcaption>PDF: {caption}'
+                "</figcaption></figure>"
+            )
+    return (
+        f'<div class="attachments" data-stage="{escape(stage)}"><h3>{escape(title)}</h3>'
+        f"{''.join(items)}</div>"
+    )
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
 
 
 def approval_html(ctx: ReportContext) -> str:

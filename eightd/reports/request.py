@@ -34,6 +34,8 @@ class ReportRequest:
     lang: str = "en"
     as_of: datetime | None = None
     template: Path | None = None
+    # photos and evidence: stage, name, media_type, uploaded_by, data (base64)
+    attachments: tuple[Mapping[str, str], ...] = ()
 
     def parameters(self) -> dict[str, object]:
         """The template's ``parameters`` cell values (papermill injects them)."""
@@ -44,6 +46,7 @@ class ReportRequest:
             "lang": self.lang,
             "as_of": self.as_of.isoformat() if self.as_of else "",
             "with_png": "xlsx" in self.formats,
+            "attachments": [dict(a) for a in self.attachments],
         }
 
 
@@ -80,6 +83,7 @@ def make_request(
     lang: str | None = None,
     as_of: datetime | None = None,
     template: str | Path | None = None,
+    attachments: Iterable[Mapping[str, str]] = (),
 ) -> ReportRequest:
     """A checked :class:`ReportRequest` (formats parsed, language normalized).
 
@@ -94,4 +98,5 @@ def make_request(
         lang=normalize_lang(lang or default_lang()),
         as_of=as_of,
         template=Path(template) if template else None,
+        attachments=tuple(attachments),
     )

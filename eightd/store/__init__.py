@@ -5,11 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from eightd.errors import StoreError
+from eightd.store.attachments import Attachment
 from eightd.store.engine import create_engine, current_revision, head_revision, upgrade
 from eightd.store.repository import AuditEntry, CaseSummary, StoredCase, User
 from eightd.store.uow import SqlUnitOfWork
 
 __all__ = [
+    "Attachment",
     "AuditEntry",
     "CaseSummary",
     "SqlUnitOfWork",

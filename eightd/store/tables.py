@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 __all__ = [
+    "attachments",
     "CLOCK_KEYS",
     "UNMAPPED_TABLES",
     "audit_log",
@@ -199,3 +200,19 @@ register_imports = sa.Table(
 # Tables the migrations create outside this metadata: the full-text index of similar cases
 # (an FTS5 virtual table and its shadow tables on SQLite, a tsvector table on PostgreSQL).
 UNMAPPED_TABLES = re.compile(r"^case_search(_.*)?$")
+
+# photos and evidence of a case (D2 defect photos, D4 / D6 evidence), kept in the store
+# itself so that a team on PostgreSQL shares them; the bytes are read only when shown
+attachments = sa.Table(
+    "attachments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_number", sa.String(16), nullable=False, index=True),
+    sa.Column("stage", sa.String(2), nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("media_type", sa.String(100), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("uploaded_by", sa.String(200), nullable=False),
+)

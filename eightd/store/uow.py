@@ -7,6 +7,7 @@ from types import TracebackType
 import sqlalchemy as sa
 
 from eightd.errors import StoreError
+from eightd.store.attachments import SqlAttachmentRepository
 from eightd.store.engine import read_only_options
 from eightd.store.repository import SqlCaseRepository, SqlUserRepository
 
@@ -24,6 +25,7 @@ class SqlUnitOfWork:
 
     cases: SqlCaseRepository
     users: SqlUserRepository
+    attachments: SqlAttachmentRepository
 
     def __init__(self, engine: sa.Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -44,6 +46,7 @@ class SqlUnitOfWork:
             raise StoreError(detail=str(exc.orig).strip()) from exc
         self.cases = SqlCaseRepository(self._conn)
         self.users = SqlUserRepository(self._conn)
+        self.attachments = SqlAttachmentRepository(self._conn)
         return self
 
     def __exit__(
