@@ -24,9 +24,11 @@ def register(sub: Any, lang: str) -> None:
         "--cull-idle", type=int, default=900, metavar="SECONDS", help=t("ui.cli.cull", lang)
     )
     p.add_argument(
-        "--at", type=datetime.fromisoformat, metavar="YYYY-MM-DDTHH:MM+08:00",
+        "--at",
+        type=datetime.fromisoformat,
+        metavar="YYYY-MM-DDTHH:MM+08:00",
         help=t("ui.cli.at", lang),
-    )  # fmt: skip
+    )
 
 
 def cmd_serve(app: App, args: argparse.Namespace) -> int:

@@ -50,9 +50,9 @@ def page(name: str, query: str | None = "", *, app: Any = None) -> widgets.Widge
 def show(name: str = "ledger", *, app: Any = None, **params: str) -> widgets.Widget:
     """The same page as in the browser, in a JupyterLab cell::
 
-        import eightd.ui
-        eightd.ui.show()                              # the ledger
-        eightd.ui.show("case", number="202611-0003")  # one case
+    import eightd.ui
+    eightd.ui.show()                              # the ledger
+    eightd.ui.show("case", number="202611-0003")  # one case
     """
     from urllib.parse import urlencode
 

@@ -8,6 +8,8 @@ where it is."""
 
 from __future__ import annotations
 
+import base64
+import contextlib
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +22,7 @@ from eightd.ui.editors import Column, ItemEditor
 from eightd.ui.session import Session
 from eightd.ui.stages import StagePanel
 from eightd.ui.style import badge, esc
-from eightd.ui.widgets import Feedback, card
+from eightd.ui.widgets import Feedback, card, heading
 
 __all__ = ["CasePage"]
 
@@ -48,6 +50,7 @@ class CasePage:
         self.widget = widgets.VBox(layout=widgets.Layout(width="100%"))
         self.widget.add_class("ed-casepage")
         self.selected: Stage | None = None
+        self._file_list: list[Any] | None = None
         self.load()
 
     # ---------------------------------------------------------------- loading
@@ -55,6 +58,7 @@ class CasePage:
     def load(self) -> None:
         """Read the case as it is now and draw the page."""
         app = self.session.app
+        self._file_list = None
         self.stored, self.assessment = app.assess(self.number)
         self.version = self.stored.version
         case = self.stored.case
@@ -69,14 +73,19 @@ class CasePage:
 
     def _on_conflict(self, exc: ConcurrentEditError) -> None:
         s = self.session
-        reload = widgets.Button(description=s.t("ui.case.reload"), icon="refresh")
+        reload = widgets.Button(description=s.t("ui.case.reload"), button_style="warning")
         reload.add_class("ed-reload")
         reload.on_click(self.feedback.run(lambda: self.after_save(s.t("ui.case.reloaded"))))
         when = exc.params.get("changed_at")
-        at = when.astimezone(app_tz(self)).strftime("%Y-%m-%d %H:%M") if isinstance(when, datetime) else str(when)
+        if isinstance(when, str):
+            with contextlib.suppress(ValueError):
+                when = datetime.fromisoformat(when)
+        at = fmt_time(when, app_tz(self)) if isinstance(when, datetime) else str(when)
         self.feedback.show(
             "warn",
-            esc(s.t("ui.case.conflict", changed_by=exc.params.get("changed_by", "?"), changed_at=at)),
+            esc(
+                s.t("ui.case.conflict", changed_by=exc.params.get("changed_by", "?"), changed_at=at)
+            ),
         )
         self.feedback.widget.children = [self.feedback.message, reload, self.feedback.details]
 
@@ -106,19 +115,28 @@ class CasePage:
             (s.t("ui.case.product"), f"{case.intake.product_number} {case.intake.product_name}"),
             (s.t("ui.case.status"), label(state, s.lang)),
             (s.t("ui.case.grade"), severity),
-            (s.t("ui.case.escalation"),
-             s.t("ui.ledger.level", level=a.escalation.level) if a.escalation.level else "—"),
+            (
+                s.t("ui.case.escalation"),
+                s.t("ui.ledger.level", level=a.escalation.level) if a.escalation.level else "—",
+            ),
             (s.t("ui.case.signature"), s.t(f"ui.signature.{a.signature.value}")),
             (s.t("ui.case.received"), fmt_time(case.intake.received_at, app_tz(self))),
-            (s.t("ui.case.version"),
-             s.t("ui.case.version_line", version=self.version, by=self.stored.updated_by,
-                 at=fmt_time(self.stored.updated_at, app_tz(self)))),
-        ]  # fmt: skip
+            (
+                s.t("ui.case.version"),
+                s.t(
+                    "ui.case.version_line",
+                    version=self.version,
+                    by=self.stored.updated_by,
+                    at=fmt_time(self.stored.updated_at, app_tz(self)),
+                ),
+            ),
+        ]
         kv = "".join(f'<div class="k">{esc(k)}</div><div>{esc(v)}</div>' for k, v in rows)
         head = widgets.HTML(
             f'<div class="ed-muted"><a href="{esc(s.url("ledger"))}">'
-            f'{esc(s.t("ui.nav.ledger"))}</a> › {esc(case.number)}</div>'
-            f'<div class="ed-title ed-case-title">{esc(case.number)} · {esc(case.title)}</div>'
+            f"{esc(s.t('ui.nav.ledger'))}</a> › {esc(case.number)}</div>"
+            f'<div class="ed-title ed-case-title" data-version="{self.version}">'
+            f"{esc(case.number)} · {esc(case.title)}</div>"
             f'<div class="ed-kv">{kv}</div>'
         )
         return card(head, ReportsPanel(self).widget)
@@ -143,7 +161,7 @@ class CasePage:
             text = f"{name}\n{state} {due}".strip()
             button = widgets.Button(description=text, tooltip=f"{name} — {state} {due}")
             button.layout = widgets.Layout(width="auto")
-            box = widgets.Box([button])
+            box = widgets.Box([button], layout=widgets.Layout(flex="1 1 0", min_width="0"))
             box.add_class("ed-step")
             box.add_class(f"ed-step-{kind}")
             box.add_class(f"ed-step-{stage.value}")
@@ -218,7 +236,11 @@ class CasePage:
         entries = s.app.history(self.number)
         lines = []
         for e in reversed(entries):
-            action = s.t(f"ui.action.{e.action}") if f"ui.action.{e.action}" != s.t(f"ui.action.{e.action}") else e.action
+            action = (
+                s.t(f"ui.action.{e.action}")
+                if f"ui.action.{e.action}" != s.t(f"ui.action.{e.action}")
+                else e.action
+            )
             old = _short(e.old_value)
             new = _short(e.new_value)
             lines.append(
@@ -227,15 +249,73 @@ class CasePage:
             )
         body = "".join(lines[:300]) or f'<li class="ed-muted">{esc(s.t("ui.editor.none"))}</li>'
         html_list = widgets.HTML(f'<ul class="ed-log">{body}</ul>')
-        box = widgets.Accordion(children=[html_list], titles=(s.t("ui.case.history", count=len(entries)),))
+        box = widgets.Accordion(
+            children=[html_list], titles=(s.t("ui.case.history", count=len(entries)),)
+        )
         box.selected_index = None
         return card(box)
 
     # ---------------------------------------------------------------- helpers for panels
 
     def attachments(self, stage: Stage) -> list[widgets.Widget]:
-        """Photos and evidence of ``stage`` (none until the store keeps files)."""
-        return []
+        """Photos and evidence of ``stage``: thumbnails, and an upload for more."""
+        s = self.session
+        files = [a for a in self._files() if a.stage == stage.value]
+        thumbs = []
+        for meta in files:
+            item = s.app.attachment(meta.id)
+            data = base64.b64encode(item.data).decode("ascii")
+            href = f"data:{esc(item.media_type)};base64,{data}"
+            if item.media_type.startswith("image/"):
+                picture = f'<img src="{href}" alt="{esc(item.name)}">'
+            else:
+                picture = '<div class="ed-pdf">PDF</div>'
+            thumbs.append(
+                f'<div class="ed-thumb"><a href="{href}" download="{esc(item.name)}">{picture}'
+                f'</a>{esc(item.name)}<br><span class="ed-muted">{esc(item.uploaded_by)} · '
+                f"{esc(fmt_time(item.uploaded_at, app_tz(self)))}</span></div>"
+            )
+        gallery = widgets.HTML(
+            f'<div class="ed-thumbs">{"".join(thumbs)}</div>'
+            if thumbs
+            else f'<div class="ed-muted">{esc(s.t("ui.editor.none"))}</div>'
+        )
+        gallery.add_class(f"ed-files-{stage.value}")
+        upload = widgets.FileUpload(
+            accept="image/png,image/jpeg,image/gif,image/webp,application/pdf,.pdf",
+            multiple=True,
+            description=s.t("ui.case.upload"),
+            layout=widgets.Layout(width="auto"),
+        )
+        upload.add_class(f"ed-upload-{stage.value}")
+        upload.disabled = self.stored.case.is_closed
+
+        def on_upload(change: Any) -> None:
+            files_in = change["new"]
+            if not files_in:
+                return
+            self.feedback.clear()
+            with self.feedback.guard():
+                for f in files_in:
+                    s.app.attach(self.number, stage.value, str(f["name"]), bytes(f["content"]))
+                self.after_save(s.t("ui.case.uploaded", count=len(files_in)))
+
+        upload.observe(on_upload, names="value")
+        limit = s.app.policy.attachments.max_mb
+        hint = widgets.HTML(
+            f'<span class="ed-muted">{esc(s.t("ui.case.upload_hint", max_mb=limit))}</span>'
+        )
+        key = "ui.case.photos" if stage is Stage.D2 else "ui.case.evidence"
+        return [
+            heading(s.t(key), 3),
+            gallery,
+            widgets.HBox([upload, hint], layout=widgets.Layout(align_items="center", gap="10px")),
+        ]
+
+    def _files(self) -> list[Any]:
+        if self._file_list is None:
+            self._file_list = self.session.app.attachments(self.number)
+        return self._file_list
 
     def _guarded(self, action: Any) -> Any:
         """Item editors call this; failures reach the page's message area."""
@@ -250,8 +330,10 @@ class CasePage:
     def findings(self, stage: Stage) -> list[str]:
         """Gate items and review findings that concern ``stage``, in words."""
         s, a = self.session, self.assessment
-        texts = [s.t(item.code) + ("" if item.blocking else f" ({s.t('ui.case.warning')})")
-                 for item in a.gate(stage)]  # fmt: skip
+        texts = [
+            s.t(item.code) + ("" if item.blocking else f" ({s.t('ui.case.warning')})")
+            for item in a.gate(stage)
+        ]
         for finding in a.lint.findings:
             head = finding.path.split(".")[0].split("[")[0]
             if LINT_STAGE.get(head) is stage:

@@ -82,6 +82,7 @@ class LedgerPage:
 
 
 _FAR = datetime.max.replace(tzinfo=UTC)
+_RUNNING = ("due", "due_soon", "overdue")
 
 
 def ledger_page(app: Application, query: LedgerQuery) -> LedgerPage:
@@ -95,7 +96,7 @@ def ledger_page(app: Application, query: LedgerQuery) -> LedgerPage:
         "received_from": query.received_from,
         "received_to": query.received_to,
     }
-    summaries = app.list(**{k: v for k, v in filters.items() if v is not None})
+    summaries = app.list_cases(**{k: v for k, v in filters.items() if v is not None})
     if query.search:
         needle = query.search.lower()
         summaries = [
@@ -125,8 +126,11 @@ def ledger_page(app: Application, query: LedgerQuery) -> LedgerPage:
         ),
         "due": lambda s: (due_of.get(s.number, (None, ""))[0] or _FAR, s.number),
     }
-    ordered = sorted(summaries, key=keys.get(query.sort, keys["number"]),  # type: ignore[arg-type]
-                     reverse=query.descending)  # fmt: skip
+    ordered = sorted(
+        summaries,
+        key=keys.get(query.sort, keys["number"]),
+        reverse=query.descending,
+    )
     total = len(ordered)
     pages = max(1, ceil(total / query.page_size))
     page = min(max(1, query.page), pages)
@@ -139,9 +143,13 @@ def _row(app: Application, summary: Any) -> LedgerRow:
     case = stored.case
     due, state = None, ""
     if not case.is_closed:
-        clocks = [c for c in assessment.clocks if c.key == case.stage.value]
-        if clocks:
-            due, state = clocks[0].due, clocks[0].state.value
+        running = [c for c in assessment.clocks if c.due is not None and c.state.value in _RUNNING]
+        if running:
+            first = min(running, key=lambda c: c.due or _FAR)
+            due, state = first.due, first.state.value
+        else:
+            current = [c for c in assessment.clocks if c.key == case.stage.value]
+            state = current[0].state.value if current else ""
     leader = next((m.name for m in case.team if m.role is TeamRole.LEADER), "")
     return LedgerRow(
         number=summary.number,

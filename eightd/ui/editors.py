@@ -98,7 +98,9 @@ class ItemEditor(Generic[T]):
             "<tr>" + "".join(f"<td>{esc(c.cell(item))}</td>" for c in self.columns) + "</tr>"
             for item in self.items
         )
-        return f'<table class="ed-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        return (
+            f'<table class="ed-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        )
 
     def _on_choice(self, change: Any) -> None:
         index = change["new"]

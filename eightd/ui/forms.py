@@ -96,8 +96,8 @@ class FieldWidget:
         if get_origin(tp) is list:
             (item,) = get_args(tp)
             if isinstance(item, type) and issubclass(item, Enum):
-                options = [(label(m, self.lang), m) for m in (choices or list(item))]
-                w: widgets.Widget = widgets.SelectMultiple(options=options, rows=4, layout=layout)
+                kinds = [(label(m, self.lang), m) for m in (choices or list(item))]
+                w: widgets.Widget = widgets.SelectMultiple(options=kinds, rows=4, layout=layout)
             else:
                 w = widgets.Textarea(placeholder=hint or t("ui.form.one_per_line", self.lang))
                 w.layout = layout
@@ -105,7 +105,9 @@ class FieldWidget:
         if tp is bool:
             return widgets.Checkbox(value=False, indent=False, description="")
         if isinstance(tp, type) and issubclass(tp, Enum):
-            options = [(label(m, self.lang), m) for m in (choices or list(tp))]
+            options: list[tuple[str, Enum | None]] = [
+                (label(m, self.lang), m) for m in (choices or list(tp))
+            ]
             if self.optional:
                 options = [("—", None), *options]
             return widgets.Dropdown(options=options, layout=layout)
@@ -280,7 +282,11 @@ class DataclassForm(Generic[T]):
         for name in self.required:
             if name in self.fields and name not in errors and _blank(values.get(name)):
                 errors[name] = t("error.reason.required", self.lang)
-        obj = dataclasses.replace(base, **values) if base is not None else self.cls(**values)
+        obj: T = (
+            dataclasses.replace(base, **values)  # type: ignore[type-var]
+            if base is not None
+            else self.cls(**values)
+        )
         for name in self.fields:
             if name not in errors:
                 try:
@@ -315,7 +321,7 @@ class DataclassForm(Generic[T]):
                 if name in errors:
                     break
                 errors[name] = error_text(exc, self.lang)
-                obj = dataclasses.replace(obj, **{name: getattr(defaults, name)})
+                obj = dataclasses.replace(obj, **{name: getattr(defaults, name)})  # type: ignore[type-var]
         return errors
 
     def show_errors(self, errors: dict[str, str]) -> None:

@@ -17,35 +17,71 @@ from eightd.ui.session import Session
 from eightd.ui.style import esc
 from eightd.ui.widgets import Feedback, card
 
-__all__ = ["IntakePage", "SECTIONS"]
+__all__ = ["SECTIONS", "IntakePage"]
 
 # the intake record's sections, in the order of the complaint form
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "complaint",
-        ("received_at", "channel", "customer_name", "customer_code", "customer_complaint_ref",
-         "contact_person", "contact_details", "category", "topic", "customer_demand"),
-    ),  # fmt: skip
+        (
+            "received_at",
+            "channel",
+            "customer_name",
+            "customer_code",
+            "customer_complaint_ref",
+            "contact_person",
+            "contact_details",
+            "category",
+            "topic",
+            "customer_demand",
+        ),
+    ),
     (
         "product",
-        ("product_number", "product_name", "product_revision", "site", "lot_numbers",
-         "order_refs", "ship_date", "shipped_quantity"),
-    ),  # fmt: skip
+        (
+            "product_number",
+            "product_name",
+            "product_revision",
+            "site",
+            "lot_numbers",
+            "order_refs",
+            "ship_date",
+            "shipped_quantity",
+        ),
+    ),
     (
         "defect",
-        ("defect_description", "defect_kinds", "lot_size", "defect_count",
-         "defect_rate_percent", "quantity_complained", "quantity_returned", "found_at",
-         "found_at_detail", "customer_tests", "assembly_process"),
-    ),  # fmt: skip
+        (
+            "defect_description",
+            "defect_kinds",
+            "lot_size",
+            "defect_count",
+            "defect_rate_percent",
+            "quantity_complained",
+            "quantity_returned",
+            "found_at",
+            "found_at_detail",
+            "customer_tests",
+            "assembly_process",
+        ),
+    ),
     (
         "samples",
         ("has_attachment", "has_sample", "sample_label", "return_sample", "return_route"),
     ),
     (
         "grading",
-        ("line_stop", "corrective_action_demanded", "recurrence", "injury", "media_or_lawsuit",
-         "major_economic_loss", "unauthorised_promise", "departments"),
-    ),  # fmt: skip
+        (
+            "line_stop",
+            "corrective_action_demanded",
+            "recurrence",
+            "injury",
+            "media_or_lawsuit",
+            "major_economic_loss",
+            "unauthorised_promise",
+            "departments",
+        ),
+    ),
 )
 LONG = ("defect_description", "customer_demand", "customer_tests", "assembly_process")
 
@@ -70,16 +106,21 @@ class IntakePage:
         }
         for key, names in SECTIONS:
             form = DataclassForm(
-                Intake, names, lang=s.lang, tz=tz, required=required, path="intake",
-                long_text=LONG, hints=hints, columns=3 if key != "samples" else 5,
-            )  # fmt: skip
+                Intake,
+                names,
+                lang=s.lang,
+                tz=tz,
+                required=required,
+                path="intake",
+                long_text=LONG,
+                hints=hints,
+                columns=3 if key != "samples" else 5,
+            )
             self.forms.append(form)
             sections.append(card(form.grid, title=s.t(f"ui.intake.section.{key}")))
         self.grade = widgets.HTML("")
         self.feedback = Feedback(s)
-        self.save = widgets.Button(
-            description=s.t("ui.intake.save"), button_style="primary", icon="check"
-        )
+        self.save = widgets.Button(description=s.t("ui.intake.save"), button_style="primary")
         self.save.add_class("ed-save-intake")
         self.save.on_click(self.feedback.run(self.submit))
         title_box = widgets.VBox(

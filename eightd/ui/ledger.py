@@ -7,7 +7,7 @@ every cell is escaped. Each row links to the case's own page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -75,7 +75,9 @@ class Ledger:
             description=s.t("ui.ledger.to"), placeholder="YYYY-MM-DD", layout=lay
         )
         self.overdue = widgets.Checkbox(
-            description=s.t("ui.ledger.attention_only"), indent=False, layout=widgets.Layout(width="auto")
+            description=s.t("ui.ledger.attention_only"),
+            indent=False,
+            layout=widgets.Layout(width="auto"),
         )
         self.search = widgets.Text(
             placeholder=s.t("ui.ledger.search_hint"),
@@ -89,24 +91,40 @@ class Ledger:
             layout=lay,
         )
         self.descending = widgets.ToggleButton(
-            value=False, description="↓", tooltip=s.t("ui.ledger.descending"),
+            value=False,
+            description="↓",
+            tooltip=s.t("ui.ledger.descending"),
             layout=widgets.Layout(width="40px"),
-        )  # fmt: skip
-        for w in (self.status, self.stage, self.grade, self.customer, self.product,
-                  self.received_from, self.received_to, self.overdue, self.search, self.sort,
-                  self.descending):  # fmt: skip
+        )
+        for w in (
+            self.status,
+            self.stage,
+            self.grade,
+            self.customer,
+            self.product,
+            self.received_from,
+            self.received_to,
+            self.overdue,
+            self.search,
+            self.sort,
+            self.descending,
+        ):
             w.style.description_width = "initial"
             w.observe(self._on_filter, names="value")
         apply = widgets.Button(description=s.t("ui.ledger.apply"), button_style="primary")
         apply.on_click(lambda _b: self._on_filter(None))
-        self.prev = widgets.Button(description=s.t("ui.ledger.prev"), layout=widgets.Layout(width="90px"))
-        self.next = widgets.Button(description=s.t("ui.ledger.next"), layout=widgets.Layout(width="90px"))
+        self.prev = widgets.Button(
+            description=s.t("ui.ledger.prev"), layout=widgets.Layout(width="90px")
+        )
+        self.next = widgets.Button(
+            description=s.t("ui.ledger.next"), layout=widgets.Layout(width="90px")
+        )
         self.prev.on_click(lambda _b: self._go(-1))
         self.next.on_click(lambda _b: self._go(+1))
         new = widgets.HTML(
             f'<a class="ed-newlink" href="{esc(s.url("new"))}">'
             f'<button class="jupyter-button mod-primary widget-button">'
-            f'{esc(s.t("ui.ledger.new_complaint"))}</button></a>'
+            f"{esc(s.t('ui.ledger.new_complaint'))}</button></a>"
         )
         head = widgets.HBox(
             [widgets.HTML(f'<div class="ed-title">{esc(s.t("ui.ledger.title"))}</div>'), new],
@@ -114,9 +132,15 @@ class Ledger:
         )
         row1 = widgets.HBox([self.search, apply, self.status, self.stage, self.grade, self.overdue])
         row2 = widgets.HBox(
-            [self.customer, self.product, self.received_from, self.received_to,
-             self.sort, self.descending]
-        )  # fmt: skip
+            [
+                self.customer,
+                self.product,
+                self.received_from,
+                self.received_to,
+                self.sort,
+                self.descending,
+            ]
+        )
         for row in (row1, row2):
             row.add_class("ed-toolbar")
             row.layout = widgets.Layout(flex_flow="row wrap", width="100%")
@@ -171,12 +195,25 @@ class Ledger:
 
     def render(self, page: LedgerPage) -> str:
         s = self.session
-        cols = ["number", "title", "customer", "product", "grade", "escalation", "stage",
-                "next_due", "owner"]  # fmt: skip
+        cols = [
+            "number",
+            "title",
+            "customer",
+            "product",
+            "grade",
+            "escalation",
+            "stage",
+            "next_due",
+            "owner",
+        ]
         head = "".join(f"<th>{esc(s.t(f'ui.ledger.col.{c}'))}</th>" for c in cols)
         if not page.rows:
-            body = f'<tr><td colspan="{len(cols)}" class="ed-muted">{esc(s.t("ui.ledger.empty"))}</td></tr>'
-            return f'<table class="ed-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+            empty = esc(s.t("ui.ledger.empty"))
+            body = f'<tr><td colspan="{len(cols)}" class="ed-muted">{empty}</td></tr>'
+            return (
+                f'<table class="ed-table ed-ledger-table"><thead><tr>{head}</tr></thead>'
+                f"<tbody>{body}</tbody></table>"
+            )
         lines = []
         for row in page.rows:
             href = esc(s.url("case", number=row.number))
@@ -193,7 +230,11 @@ class Ledger:
                 esc(row.product),
                 esc(label(Severity(row.severity), s.lang)) if row.severity else "—",
                 esc(s.t("ui.ledger.level", level=row.escalation)) if row.escalation else "—",
-                esc(label(Stage(row.stage), s.lang) if row.status == "open" else label(CaseStatus(row.status), s.lang)),
+                esc(
+                    label(Stage(row.stage), s.lang)
+                    if row.status == "open"
+                    else label(CaseStatus(row.status), s.lang)
+                ),
                 due,
                 esc(row.owner),
             ]
@@ -203,8 +244,8 @@ class Ledger:
             )
             lines.append(f'<tr class="ed-row" data-number="{esc(row.number)}">{tds}</tr>')
         return (
-            f'<table class="ed-table"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(lines)}</tbody></table>'
+            f'<table class="ed-table ed-ledger-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(lines)}</tbody></table>"
         )
 
 

@@ -35,9 +35,9 @@ class ReportsPanel:
         self.buttons = []
         for fmt in FORMATS:
             button = widgets.Button(
-                description=s.t(f"ui.report.{fmt}"), icon="download",
+                description=s.t(f"ui.report.{fmt}"),
                 layout=widgets.Layout(width="auto"),
-            )  # fmt: skip
+            )
             button.add_class(f"ed-report-{fmt}")
             button.on_click(self._start(fmt))
             self.buttons.append(button)
@@ -49,15 +49,20 @@ class ReportsPanel:
         self.links = widgets.HTML("")
         self.links.add_class("ed-report-links")
         row = widgets.HBox(
-            [widgets.HTML(f'<span class="ed-label">{esc(s.t("ui.report.title"))}</span>'),
-             *self.buttons, self.progress, self.status],
+            [
+                widgets.HTML(f'<span class="ed-label">{esc(s.t("ui.report.title"))}</span>'),
+                *self.buttons,
+                self.progress,
+                self.status,
+            ],
             layout=widgets.Layout(align_items="center", gap="8px", margin="10px 0 0 0"),
-        )  # fmt: skip
+        )
         self.widget = widgets.VBox([row, self.links])
+        self.task: asyncio.Future[None] | None = None  # the report being made
 
     def _start(self, fmt: str) -> Any:
         def handler(_b: Any) -> None:
-            asyncio.ensure_future(self._make(fmt))
+            self.task = asyncio.ensure_future(self._make(fmt))
 
         return handler
 
@@ -93,7 +98,9 @@ class ReportsPanel:
             result = task.result()
             path = result.files[fmt]
             self.progress.value = 1
-            self.links.value = self.links.value + _download_link(path, fmt, s.t("ui.report.download"))
+            self.links.value = self.links.value + _download_link(
+                path, fmt, s.t("ui.report.download")
+            )
             self.status.value = esc(s.t("ui.report.done", seconds=f"{result.seconds:.1f}"))
         except Exception as exc:
             self.page.feedback.error(exc)

@@ -52,7 +52,10 @@ def voila_command(options: ServeOptions, directory: Path | None = None) -> list[
     """The Voilà command line: bound to 127.0.0.1, no browser, no tracebacks to users,
     only the notebooks directory, kernels preheated (or not) and culled when idle."""
     args = [
-        sys.executable, "-m", "voila", str(directory or notebooks_dir()),
+        sys.executable,
+        "-m",
+        "voila",
+        str(directory or notebooks_dir()),
         f"--port={options.port}",
         "--no-browser",
         "--Voila.ip=127.0.0.1",
@@ -63,7 +66,7 @@ def voila_command(options: ServeOptions, directory: Path | None = None) -> list[
         "--theme=light",
         f"--MappingKernelManager.cull_idle_timeout={options.cull_idle_seconds}",
         "--MappingKernelManager.cull_interval=60",
-    ]  # fmt: skip
+    ]
     if options.preheat:
         args += ["--preheat_kernel=True", f"--pool_size={options.pool_size}"]
     return args
@@ -78,8 +81,12 @@ def voila_env(options: ServeOptions, base: Mapping[str, str] | None = None) -> d
 
 
 def run(options: ServeOptions) -> int:
-    """Start Voilà and wait for it (Ctrl-C stops it)."""
-    process = subprocess.Popen(voila_command(options), env=voila_env(options))
+    """Become Voilà (on POSIX the process is replaced, so stopping ``eightd serve`` stops
+    the server and its kernels; nothing is left behind)."""
+    command, env = voila_command(options), voila_env(options)
+    if os.name == "posix":
+        os.execve(command[0], command, env)
+    process = subprocess.Popen(command, env=env)
     try:
         return process.wait()
     except KeyboardInterrupt:

@@ -81,8 +81,15 @@ class StagePanel:
     def _saved(self) -> None:
         self.page.after_save(self.s.t("ui.msg.saved"))
 
-    def _button(self, key: str, action: Callable[[], None], name: str, *, primary: bool = True,
-                disabled: bool = False) -> widgets.Button:  # fmt: skip
+    def _button(
+        self,
+        key: str,
+        action: Callable[[], None],
+        name: str,
+        *,
+        primary: bool = True,
+        disabled: bool = False,
+    ) -> widgets.Button:
         button = widgets.Button(
             description=self.s.t(key), button_style="primary" if primary else ""
         )
@@ -125,7 +132,9 @@ class StagePanel:
         try:
             return form.read(base)
         except FormErrors as exc:
-            self.page.feedback.show("error", esc(self.s.t("ui.form.has_errors", count=len(exc.errors))))
+            self.page.feedback.show(
+                "error", esc(self.s.t("ui.form.has_errors", count=len(exc.errors)))
+            )
             return None
 
     def _editor(self, **options: Any) -> ItemEditor[Any]:
@@ -155,10 +164,14 @@ class StagePanel:
     def _next_id(self, prefix: str) -> str:
         return self.case.next_id(prefix)
 
-    def _text_field(self, key: str, value: str, name: str) -> tuple[widgets.Widget, widgets.Textarea]:
+    def _text_field(
+        self, key: str, value: str, name: str
+    ) -> tuple[widgets.Widget, widgets.Textarea]:
         area = widgets.Textarea(value=value, layout=widgets.Layout(width="100%"))
         area.add_class(f"ed-input-{name}")
-        box = widgets.VBox([widgets.HTML(f'<label class="ed-label">{esc(self.s.t(key))}</label>'), area])
+        box = widgets.VBox(
+            [widgets.HTML(f'<label class="ed-label">{esc(self.s.t(key))}</label>'), area]
+        )
         return box, area
 
     def _set_field(self, name: str, read: Callable[[], object]) -> Callable[[], None]:
@@ -176,11 +189,16 @@ class StagePanel:
         facts = [
             ("ui.field.Intake.defect_description", intake.defect_description),
             ("ui.field.Intake.customer_demand", intake.customer_demand),
-            ("ui.field.Intake.found_at", label(intake.found_at, s.lang) if intake.found_at else "—"),
-            ("ui.case.defect_rate",
-             f"{intake.defect_rate:.3g} %" if intake.defect_rate is not None else "—"),
+            (
+                "ui.field.Intake.found_at",
+                label(intake.found_at, s.lang) if intake.found_at else "—",
+            ),
+            (
+                "ui.case.defect_rate",
+                f"{intake.defect_rate:.3g} %" if intake.defect_rate is not None else "—",
+            ),
             ("ui.field.Intake.lot_numbers", ", ".join(intake.lot_numbers) or "—"),
-        ]  # fmt: skip
+        ]
         kv = "".join(f'<div class="k">{esc(s.t(k))}</div><div>{esc(v)}</div>' for k, v in facts)
         summary = widgets.HTML(f'<div class="ed-kv">{kv}</div>')
         validity = widgets.Dropdown(
@@ -191,7 +209,9 @@ class StagePanel:
             layout=widgets.Layout(width="360px"),
         )
         validity.add_class("ed-input-validity")
-        note_box, note = self._text_field("ui.case.validity_note", case.validity_note, "validity-note")
+        note_box, note = self._text_field(
+            "ui.case.validity_note", case.validity_note, "validity-note"
+        )
 
         def save_validity() -> None:
             if validity.value is None:
@@ -208,40 +228,66 @@ class StagePanel:
             f"<b>{esc(suggested)}</b>{' — ' + esc(reasons) if reasons else ''}</div>"
         )
         severity = widgets.Dropdown(
-            options=[(s.t("ui.case.take_suggestion"), None),
-                     *[(label(v, s.lang), v) for v in Severity]],
-            value=case.grading.severity if case.grading.severity != grade.suggested_severity else None,
+            options=[
+                (s.t("ui.case.take_suggestion"), None),
+                *[(label(v, s.lang), v) for v in Severity],
+            ],
+            value=case.grading.severity
+            if case.grading.severity != grade.suggested_severity
+            else None,
             description=s.t("ui.case.severity"),
             style={"description_width": "initial"},
             layout=widgets.Layout(width="360px"),
-        )  # fmt: skip
+        )
         severity.add_class("ed-input-severity")
         priority = widgets.Dropdown(
-            options=[(s.t("ui.case.take_suggestion"), None), *[(label(v, s.lang), v) for v in Priority]],
+            options=[
+                (s.t("ui.case.take_suggestion"), None),
+                *[(label(v, s.lang), v) for v in Priority],
+            ],
             value=None,
             description=s.t("ui.case.priority"),
             style={"description_width": "initial"},
             layout=widgets.Layout(width="360px"),
         )
-        reason_box, reason = self._text_field("ui.case.override_reason", case.grading.override_reason, "grade-reason")
+        reason_box, reason = self._text_field(
+            "ui.case.override_reason", case.grading.override_reason, "grade-reason"
+        )
 
         def save_grade() -> None:
-            self.app.grade(self.number, severity=severity.value, priority=priority.value,
-                           reason=reason.value, version=self.version)  # fmt: skip
+            self.app.grade(
+                self.number,
+                severity=severity.value,
+                priority=priority.value,
+                reason=reason.value,
+                version=self.version,
+            )
             self._saved()
 
         emergency_box, emergency = self._text_field(
             "ui.field.Case.emergency_actions", case.emergency_actions, "emergency"
         )
         parts: list[widgets.Widget] = [
-            heading(s.t("ui.case.intake"), 3), summary,
-            heading(s.t("ui.case.validity"), 3), validity, note_box,
+            heading(s.t("ui.case.intake"), 3),
+            summary,
+            heading(s.t("ui.case.validity"), 3),
+            validity,
+            note_box,
             self._button("ui.case.save_validity", save_validity, "validity"),
-            heading(s.t("ui.case.grading"), 3), suggestion, severity, priority, reason_box,
+            heading(s.t("ui.case.grading"), 3),
+            suggestion,
+            severity,
+            priority,
+            reason_box,
             self._button("ui.case.save_grade", save_grade, "grade"),
-            heading(s.t("ui.field.Case.emergency_actions"), 3), emergency_box,
-            self._button("ui.editor.save", self._set_field("emergency_actions", lambda: emergency.value), "emergency"),
-        ]  # fmt: skip
+            heading(s.t("ui.field.Case.emergency_actions"), 3),
+            emergency_box,
+            self._button(
+                "ui.editor.save",
+                self._set_field("emergency_actions", lambda: emergency.value),
+                "emergency",
+            ),
+        ]
         if case.validity is not None and not case.needs_8d and not case.is_closed:
             parts.append(self._close_without_8d())
         return parts
@@ -301,8 +347,19 @@ class StagePanel:
 
     def _d2(self) -> list[widgets.Widget]:
         s, problem = self.s, self.case.problem
-        fields = ("what", "where", "when", "who", "why", "how", "how_many", "first_occurred",
-                  "repeat_occurrence", "other_affected", "agreed_test_time")  # fmt: skip
+        fields = (
+            "what",
+            "where",
+            "when",
+            "who",
+            "why",
+            "how",
+            "how_many",
+            "first_occurred",
+            "repeat_occurrence",
+            "other_affected",
+            "agreed_test_time",
+        )
         form = self._form(ProblemDescription, fields, columns=2)
         form.load(problem)
 
@@ -325,7 +382,9 @@ class StagePanel:
             self._saved()
 
         def remove_row(index: int) -> None:
-            new = dataclasses.replace(problem, is_is_not=[r for i, r in enumerate(rows) if i != index])
+            new = dataclasses.replace(
+                problem, is_is_not=[r for i, r in enumerate(rows) if i != index]
+            )
             self.app.describe_problem(self.number, new, version=self.version)
             self._saved()
 
@@ -346,11 +405,13 @@ class StagePanel:
             form_options={"columns": 3},
         )
         return [
-            heading(s.t("ui.case.five_w_two_h"), 3), form.grid,
+            heading(s.t("ui.case.five_w_two_h"), 3),
+            form.grid,
             self._button("ui.editor.save", save, "problem"),
-            heading(s.t("ui.case.is_is_not"), 3), is_not.widget,
+            heading(s.t("ui.case.is_is_not"), 3),
+            is_not.widget,
             *self.page.attachments(Stage.D2),
-        ]  # fmt: skip
+        ]
 
     # ---------------------------------------------------------------- D3
 
@@ -360,20 +421,37 @@ class StagePanel:
         editor = self._editor(
             cls=ContainmentAction,
             items=items,
-            fields=("location", "measure", "description", "owner", "due", "done_at",
-                    "quantity_checked", "quantity_bad", "effectiveness"),  # fmt: skip
+            fields=(
+                "location",
+                "measure",
+                "description",
+                "owner",
+                "due",
+                "done_at",
+                "quantity_checked",
+                "quantity_bad",
+                "effectiveness",
+            ),
             columns=[
                 Column("ID", lambda k: k.id),
-                Column(s.t("ui.field.ContainmentAction.location"), lambda k: label(k.location, s.lang)),
-                Column(s.t("ui.field.ContainmentAction.measure"), lambda k: label(k.measure, s.lang)),
+                Column(
+                    s.t("ui.field.ContainmentAction.location"), lambda k: label(k.location, s.lang)
+                ),
+                Column(
+                    s.t("ui.field.ContainmentAction.measure"), lambda k: label(k.measure, s.lang)
+                ),
                 Column(s.t("ui.field.ContainmentAction.description"), lambda k: k.description),
                 Column(s.t("ui.field.ContainmentAction.owner"), lambda k: k.owner),
-                Column(s.t("ui.case.quantities"),
-                       lambda k: f"{_n(k.quantity_bad)} / {_n(k.quantity_checked)}"),
+                Column(
+                    s.t("ui.case.quantities"),
+                    lambda k: f"{_n(k.quantity_bad)} / {_n(k.quantity_checked)}",
+                ),
                 Column(s.t("ui.field.ContainmentAction.effectiveness"), lambda k: k.effectiveness),
-                Column(s.t("ui.field.ContainmentAction.done_at"),
-                       lambda k: k.done_at.astimezone(tz).strftime("%Y-%m-%d") if k.done_at else "—"),
-            ],  # fmt: skip
+                Column(
+                    s.t("ui.field.ContainmentAction.done_at"),
+                    lambda k: k.done_at.astimezone(tz).strftime("%Y-%m-%d") if k.done_at else "—",
+                ),
+            ],
             key=lambda k, i: f"{k.id} {k.description[:40]}",
             new_item=lambda: ContainmentAction(id=self._next_id("K")),
             on_save=self._put("containment"),
@@ -381,12 +459,17 @@ class StagePanel:
             name="containment",
             form_options={"columns": 3, "long_text": ("description", "effectiveness")},
         )
-        clean_box, clean = self._text_field("ui.field.Case.clean_point", self.case.clean_point, "clean-point")
+        clean_box, clean = self._text_field(
+            "ui.field.Case.clean_point", self.case.clean_point, "clean-point"
+        )
         return [
             editor.widget,
-            heading(s.t("ui.field.Case.clean_point"), 3), clean_box,
-            self._button("ui.editor.save", self._set_field("clean_point", lambda: clean.value), "clean-point"),
-        ]  # fmt: skip
+            heading(s.t("ui.field.Case.clean_point"), 3),
+            clean_box,
+            self._button(
+                "ui.editor.save", self._set_field("clean_point", lambda: clean.value), "clean-point"
+            ),
+        ]
 
     # ---------------------------------------------------------------- D4
 
@@ -421,10 +504,13 @@ class StagePanel:
             on_save=self._put("causes"),
             on_remove=self._remove("causes", items),
             name="cause",
-            form_options={"columns": 2, "long_text": ("text", "evidence"),
-                          "hints": {"whys": s.t("ui.case.whys_hint"), "parent": "C1"}},
+            form_options={
+                "columns": 2,
+                "long_text": ("text", "evidence"),
+                "hints": {"whys": s.t("ui.case.whys_hint"), "parent": "C1"},
+            },
             on_draft=draft,
-        )  # fmt: skip
+        )
         reason_box, reason = self._text_field(
             "ui.field.Case.no_escape_reason", self.case.no_escape_reason, "no-escape"
         )
@@ -432,10 +518,15 @@ class StagePanel:
             editor.widget,
             heading(s.t("ui.case.diagrams"), 3),
             self.diagrams,
-            heading(s.t("ui.field.Case.no_escape_reason"), 3), reason_box,
-            self._button("ui.editor.save", self._set_field("no_escape_reason", lambda: reason.value), "no-escape"),
+            heading(s.t("ui.field.Case.no_escape_reason"), 3),
+            reason_box,
+            self._button(
+                "ui.editor.save",
+                self._set_field("no_escape_reason", lambda: reason.value),
+                "no-escape",
+            ),
             *self.page.attachments(Stage.D4),
-        ]  # fmt: skip
+        ]
 
     def _diagrams(self, case: Case) -> str:
         from eightd.diagrams import fishbone, five_whys
@@ -456,18 +547,34 @@ class StagePanel:
 
     def _d5(self) -> list[widgets.Widget]:
         s, items = self.s, list(self.case.actions)
-        causes = [(f"{c.id} {c.text[:50]}", c.id) for c in self.case.causes
-                  if c.status is not CauseStatus.RULED_OUT]  # fmt: skip
-        containment = [("—", ""), *[(f"{k.id} {k.description[:40]}", k.id) for k in self.case.containment]]
+        causes = [
+            (f"{c.id} {c.text[:50]}", c.id)
+            for c in self.case.causes
+            if c.status is not CauseStatus.RULED_OUT
+        ]
+        containment = [
+            ("—", ""),
+            *[(f"{k.id} {k.description[:40]}", k.id) for k in self.case.containment],
+        ]
         editor = self._editor(
             cls=CorrectiveAction,
             items=items,
-            fields=("text", "cause_ids", "owner", "due", "status", "implemented_on", "validation",
-                    "from_containment"),
+            fields=(
+                "text",
+                "cause_ids",
+                "owner",
+                "due",
+                "status",
+                "implemented_on",
+                "validation",
+                "from_containment",
+            ),
             columns=[
                 Column("ID", lambda a: a.id),
                 Column(s.t("ui.field.CorrectiveAction.text"), lambda a: a.text),
-                Column(s.t("ui.field.CorrectiveAction.cause_ids"), lambda a: ", ".join(a.cause_ids)),
+                Column(
+                    s.t("ui.field.CorrectiveAction.cause_ids"), lambda a: ", ".join(a.cause_ids)
+                ),
                 Column(s.t("ui.field.CorrectiveAction.owner"), lambda a: a.owner),
                 Column(s.t("ui.field.CorrectiveAction.due"), lambda a: str(a.due or "—")),
                 Column(s.t("ui.field.CorrectiveAction.status"), lambda a: label(a.status, s.lang)),
@@ -478,7 +585,7 @@ class StagePanel:
             on_remove=self._remove("actions", items),
             name="action",
             form_options={"columns": 2, "long_text": ("text", "validation")},
-        )  # fmt: skip
+        )
         _choose(editor, "cause_ids", causes)
         _choose(editor, "from_containment", containment)
         return [editor.widget]
@@ -498,43 +605,70 @@ class StagePanel:
         editor = self._editor(
             cls=Verification,
             items=items,
-            fields=("action_ids", "verified_on", "verified_by", "problem_improved",
-                    "no_new_problem", "prevents_recurrence", "metric", "before_value",
-                    "after_value", "evidence"),
+            fields=(
+                "action_ids",
+                "verified_on",
+                "verified_by",
+                "problem_improved",
+                "no_new_problem",
+                "prevents_recurrence",
+                "metric",
+                "before_value",
+                "after_value",
+                "evidence",
+            ),
             columns=[
                 Column("ID", lambda v: v.id),
                 Column(s.t("ui.field.Verification.action_ids"), lambda v: ", ".join(v.action_ids)),
-                Column(s.t("ui.field.Verification.verified_on"), lambda v: str(v.verified_on or "—")),
+                Column(
+                    s.t("ui.field.Verification.verified_on"), lambda v: str(v.verified_on or "—")
+                ),
                 Column(s.t("ui.field.Verification.metric"), lambda v: v.metric),
-                Column(s.t("ui.case.before_after"),
-                       lambda v: f"{_n(v.before_value)} → {_n(v.after_value)}"),
+                Column(
+                    s.t("ui.case.before_after"),
+                    lambda v: f"{_n(v.before_value)} → {_n(v.after_value)}",
+                ),
                 Column(s.t("ui.case.effective"), lambda v: _yes(v.effective, s.t)),
                 Column(s.t("ui.field.Verification.evidence"), lambda v: v.evidence),
             ],
             key=lambda v, i: f"{v.id} {', '.join(v.action_ids)}",
-            new_item=lambda: Verification(id=self._next_id("V"), verified_on=self.app.today(),
-                                          problem_improved=True, no_new_problem=True,
-                                          prevents_recurrence=True),
+            new_item=lambda: Verification(
+                id=self._next_id("V"),
+                verified_on=self.app.today(),
+                problem_improved=True,
+                no_new_problem=True,
+                prevents_recurrence=True,
+            ),
             on_save=self.page._guarded(save),
             on_remove=self._remove("verifications", items),
             name="verification",
             form_options={"columns": 3, "long_text": ("evidence",)},
-        )  # fmt: skip
+        )
         _choose(editor, "action_ids", actions)
         removed = widgets.Text(
-            value=str(self.case.containment_removed_on or ""), placeholder="YYYY-MM-DD",
+            value=str(self.case.containment_removed_on or ""),
+            placeholder="YYYY-MM-DD",
             description=s.t("ui.field.Case.containment_removed_on"),
-            style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
-        )  # fmt: skip
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="420px"),
+        )
         removed.add_class("ed-input-containment-removed")
         return [
             editor.widget,
-            widgets.HBox([removed, self._button(
-                "ui.editor.save",
-                self._set_field("containment_removed_on", lambda: removed.value.strip() or None),
-                "containment-removed")]),
+            widgets.HBox(
+                [
+                    removed,
+                    self._button(
+                        "ui.editor.save",
+                        self._set_field(
+                            "containment_removed_on", lambda: removed.value.strip() or None
+                        ),
+                        "containment-removed",
+                    ),
+                ]
+            ),
             *self.page.attachments(Stage.D6),
-        ]  # fmt: skip
+        ]
 
     # ---------------------------------------------------------------- D7
 
@@ -548,15 +682,24 @@ class StagePanel:
         editor = self._editor(
             cls=StandardizationItem,
             items=items,
-            fields=("kind", "document_id", "title", "old_revision", "new_revision", "owner",
-                    "done_on"),
+            fields=(
+                "kind",
+                "document_id",
+                "title",
+                "old_revision",
+                "new_revision",
+                "owner",
+                "done_on",
+            ),
             columns=[
                 Column(s.t("ui.field.StandardizationItem.kind"), lambda d: label(d.kind, s.lang)),
                 Column(s.t("ui.field.StandardizationItem.document_id"), lambda d: d.document_id),
                 Column(s.t("ui.field.StandardizationItem.title"), lambda d: d.title),
                 Column(s.t("ui.case.revision"), lambda d: f"{d.old_revision} → {d.new_revision}"),
                 Column(s.t("ui.field.StandardizationItem.owner"), lambda d: d.owner),
-                Column(s.t("ui.field.StandardizationItem.done_on"), lambda d: str(d.done_on or "—")),
+                Column(
+                    s.t("ui.field.StandardizationItem.done_on"), lambda d: str(d.done_on or "—")
+                ),
             ],
             key=lambda d, i: f"{d.document_id} {d.title[:30]}",
             new_item=StandardizationItem,
@@ -564,7 +707,7 @@ class StagePanel:
             on_remove=None,
             name="standard",
             form_options={"columns": 4},
-        )  # fmt: skip
+        )
         editor.choice.layout.display = "none"  # documents are added; the revision history stays
         reason_box, reason = self._text_field(
             "ui.field.Case.no_standardization_reason", self.case.no_standardization_reason, "no-std"
@@ -574,14 +717,24 @@ class StagePanel:
         )
         return [
             editor.widget,
-            heading(s.t("ui.field.Case.no_standardization_reason"), 3), reason_box,
-            self._button("ui.editor.save",
-                         self._set_field("no_standardization_reason", lambda: reason.value), "no-std"),
-            heading(s.t("ui.field.Case.read_across"), 3), across_box,
-            self._button("ui.editor.save", self._set_field(
-                "read_across", lambda: [x.strip() for x in across.value.splitlines() if x.strip()]),
-                "read-across"),
-        ]  # fmt: skip
+            heading(s.t("ui.field.Case.no_standardization_reason"), 3),
+            reason_box,
+            self._button(
+                "ui.editor.save",
+                self._set_field("no_standardization_reason", lambda: reason.value),
+                "no-std",
+            ),
+            heading(s.t("ui.field.Case.read_across"), 3),
+            across_box,
+            self._button(
+                "ui.editor.save",
+                self._set_field(
+                    "read_across",
+                    lambda: [x.strip() for x in across.value.splitlines() if x.strip()],
+                ),
+                "read-across",
+            ),
+        ]
 
     # ---------------------------------------------------------------- D8
 
@@ -592,9 +745,9 @@ class StagePanel:
         is_approver = user is not None and role in user.roles
         signed = "".join(
             f"<li>{esc(ap.signer)} · {esc(ap.role)} · {esc(ap.meaning)} · "
-            f"{esc(ap.signed_at.astimezone(self.tz).strftime('%Y-%m-%d %H:%M') if ap.signed_at else '')}</li>"
+            f"{esc(_when(ap.signed_at, self.tz))}</li>"
             for ap in case.approvals
-        )  # fmt: skip
+        )
         state = s.t(f"ui.signature.{a.signature.value}")
         approvals = widgets.HTML(
             f'<div><span class="ed-state ed-state-{esc(a.signature.value)}">{esc(state)}</span>'
@@ -612,12 +765,15 @@ class StagePanel:
             self.app.approve(self.number, meaning=meaning.value, version=self.version)
             self._saved()
 
-        approve_button = self._button("ui.case.approve", approve, "approve",
-                                      disabled=not is_approver)  # fmt: skip
+        approve_button = self._button(
+            "ui.case.approve", approve, "approve", disabled=not is_approver
+        )
         approver_note = widgets.HTML(
-            "" if is_approver
-            else f'<div class="ed-muted ed-approver-only">{esc(s.t("ui.case.approver_only", role=role))}</div>'
-        )  # fmt: skip
+            ""
+            if is_approver
+            else '<div class="ed-muted ed-approver-only">'
+            f"{esc(s.t('ui.case.approver_only', role=role))}</div>"
+        )
 
         def save_callback(item: Callback, _index: int) -> None:
             self.app.record_callback(self.number, item, version=self.version)
@@ -629,8 +785,10 @@ class StagePanel:
             items=list(case.callbacks),
             fields=("at", "outcome", "note"),
             columns=[
-                Column(s.t("ui.field.Callback.at"),
-                       lambda c: c.at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if c.at else "—"),
+                Column(
+                    s.t("ui.field.Callback.at"),
+                    lambda c: c.at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if c.at else "—",
+                ),
                 Column(s.t("ui.field.Callback.by"), lambda c: c.by),
                 Column(s.t("ui.field.Callback.outcome"), lambda c: label(c.outcome, s.lang)),
                 Column(s.t("ui.field.Callback.note"), lambda c: c.note),
@@ -641,44 +799,75 @@ class StagePanel:
             on_remove=None,
             name="callback",
             form_options={"columns": 3},
-        )  # fmt: skip
+        )
         callbacks.choice.layout.display = "none"
         kind = widgets.Dropdown(
             options=[(label(k, s.lang), k) for k in ClosureKind if k is not ClosureKind.NO_8D],
-            description=s.t("ui.case.closure_kind"), style={"description_width": "initial"},
-        )  # fmt: skip
+            description=s.t("ui.case.closure_kind"),
+            style={"description_width": "initial"},
+        )
         kind.add_class("ed-input-closure-kind")
         ground = widgets.Dropdown(
             options=[("—", None), *[(label(g, s.lang), g) for g in AbnormalGround]],
-            description=s.t("ui.case.ground"), style={"description_width": "initial"},
-        )  # fmt: skip
+            description=s.t("ui.case.ground"),
+            style={"description_width": "initial"},
+        )
         reason_box, reason = self._text_field("ui.case.closure_reason", "", "closure-reason")
         lessons_box, lessons = self._text_field("ui.case.lessons", "", "lessons")
 
         def close() -> None:
-            self.app.close_case(self.number, kind.value, reason=reason.value, ground=ground.value,
-                                lessons_learned=lessons.value, version=self.version)  # fmt: skip
+            self.app.close_case(
+                self.number,
+                kind.value,
+                reason=reason.value,
+                ground=ground.value,
+                lessons_learned=lessons.value,
+                version=self.version,
+            )
             self._saved()
 
         closure = []
         if case.closure is not None:
             c = case.closure
-            closure.append(widgets.HTML(
-                f'<div class="ed-msg ed-msg-ok ed-closed">{esc(s.t("ui.case.closed_line", kind=label(c.kind, s.lang), by=c.closed_by, at=c.closed_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if c.closed_at else ""))}</div>'
-            ))  # fmt: skip
+            closure.append(
+                widgets.HTML(
+                    '<div class="ed-msg ed-msg-ok ed-closed">'
+                    + esc(
+                        s.t(
+                            "ui.case.closed_line",
+                            kind=label(c.kind, s.lang),
+                            by=c.closed_by,
+                            at=_when(c.closed_at, tz),
+                        )
+                    )
+                    + "</div>"
+                )
+            )
         return [
-            heading(s.t("ui.case.approval"), 3), approvals, meaning, approve_button, approver_note,
-            heading(s.t("ui.case.callbacks"), 3), callbacks.widget,
-            heading(s.t("ui.case.closure"), 3), *closure,
-            widgets.HBox([kind, ground]), reason_box, lessons_box,
+            heading(s.t("ui.case.approval"), 3),
+            approvals,
+            meaning,
+            approve_button,
+            approver_note,
+            heading(s.t("ui.case.callbacks"), 3),
+            callbacks.widget,
+            heading(s.t("ui.case.closure"), 3),
+            *closure,
+            widgets.HBox([kind, ground]),
+            reason_box,
+            lessons_box,
             self._button("ui.case.close", close, "close"),
-        ]  # fmt: skip
+        ]
 
 
 def _n(value: object) -> str:
     if value is None:
         return "—"
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _when(moment: Any, tz: Any) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def _svg_only(svg: str) -> str:
@@ -692,20 +881,23 @@ def _choose(editor: ItemEditor[Any], name: str, options: list[tuple[str, str]]) 
     fld = editor.form.fields[name]
     current = fld.input.value
     if isinstance(fld.input, widgets.Textarea):
-        multi = widgets.SelectMultiple(options=options, rows=min(6, max(2, len(options))),
-                                       layout=widgets.Layout(width="100%"))  # fmt: skip
+        multi = widgets.SelectMultiple(
+            options=options, rows=min(6, max(2, len(options))), layout=widgets.Layout(width="100%")
+        )
         fld.input = multi
         fld.box.children = [fld.label, multi, fld.error]
         fld.parse = lambda: list(multi.value)  # type: ignore[method-assign]
         fld.show = lambda value: setattr(  # type: ignore[method-assign]
-            multi, "value", tuple(v for v in (value or []) if v in dict((b, a) for a, b in options)))
+            multi, "value", tuple(v for v in (value or []) if v in dict((b, a) for a, b in options))
+        )
     else:
         drop = widgets.Dropdown(options=options, layout=widgets.Layout(width="100%"))
         fld.input = drop
         fld.box.children = [fld.label, drop, fld.error]
         fld.parse = lambda: drop.value or ""  # type: ignore[method-assign]
         fld.show = lambda value: setattr(  # type: ignore[method-assign]
-            drop, "value", value if value in [b for _a, b in options] else options[0][1])
+            drop, "value", value if value in [b for _a, b in options] else options[0][1]
+        )
     _ = current
     editor.form.load(editor._base())
 

@@ -40,6 +40,7 @@ body {{ background: var(--ed-bg) !important; color: var(--ed-ink); }}
 .ed-brand small {{ font-weight: 400; opacity: .8; margin-left: 8px; font-size: 13px; }}
 .ed-nav a {{ color: #fff; margin-left: 18px; text-decoration: none; font-size: 14px; }}
 .ed-nav a:hover {{ text-decoration: underline; }}
+.ed-header .widget-label {{ color: #dce6f2 !important; }}
 .ed-header select {{ background: #244566; color: #fff; border: 1px solid #3d6288; }}
 .ed-card {{ background: #fff; border: 1px solid var(--ed-line); border-radius: 8px;
   padding: 14px 18px; margin-bottom: 14px; box-sizing: border-box; width: 100%; }}
@@ -63,6 +64,8 @@ body {{ background: var(--ed-bg) !important; color: var(--ed-ink); }}
 table.ed-table {{ border-collapse: collapse; width: 100%; font-size: 13.5px; background: #fff; }}
 table.ed-table th {{ text-align: left; background: #eef2f7; color: var(--ed-ink); font-weight: 600;
   padding: 7px 8px; border-bottom: 1px solid var(--ed-line); white-space: nowrap; }}
+table.ed-ledger-table td:first-child, table.ed-ledger-table td:nth-child(4) {{
+  white-space: nowrap; }}
 table.ed-table td {{ padding: 6px 8px; border-bottom: 1px solid #edf0f4; vertical-align: top; }}
 table.ed-table tr.ed-row:hover td {{ background: #f3f7fc; cursor: pointer; }}
 table.ed-table a {{ color: var(--ed-blue); text-decoration: none; font-weight: 600; }}
@@ -86,8 +89,10 @@ table.ed-table a.ed-rowlink {{ color: inherit; font-weight: inherit; display: bl
   line-height: 1.25; padding: 6px 4px; border-radius: 6px; font-size: 12.5px; }}
 .ed-step-done button {{ background: var(--ed-green-soft); color: var(--ed-green);
   border: 1px solid #b9dcbc; }}
-.ed-step-current button {{ background: var(--ed-blue); color: #fff; border: 1px solid var(--ed-blue); }}
-.ed-step-todo button {{ background: #fff; color: var(--ed-muted); border: 1px solid var(--ed-line); }}
+.ed-step-current button {{ background: var(--ed-blue); color: #fff;
+  border: 1px solid var(--ed-blue); }}
+.ed-step-todo button {{ background: #fff; color: var(--ed-muted);
+  border: 1px solid var(--ed-line); }}
 .ed-step-overdue button {{ box-shadow: inset 0 -3px 0 var(--ed-red); }}
 .ed-step-due_soon button {{ box-shadow: inset 0 -3px 0 #f0a020; }}
 .ed-step-selected button {{ outline: 2px solid #17324f; outline-offset: 1px; }}

@@ -11,7 +11,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from eightd.errors import ConcurrentEditError, EightDError, StageGateError, ValidationError
+from eightd.errors import ConcurrentEditError, EightDError, StageGateError
 from eightd.i18n import t
 from eightd.ui.session import Session
 from eightd.ui.style import esc, style_sheet
@@ -102,10 +102,6 @@ class Feedback:
         return handler
 
 
-def field_error(exc: ValidationError, lang: str) -> str:
-    return exc.message(lang)
-
-
 class Frame:
     """A page: the style sheet, the header (brand, links, language and user), the body."""
 
@@ -133,7 +129,7 @@ class Frame:
             f'<div class="ed-brand">{esc(s.t("ui.brand"))}<small>{esc(s.t("ui.tagline"))}'
             f'</small><span class="ed-nav"><a href="{esc(s.url("ledger"))}">'
             f'{esc(s.t("ui.nav.ledger"))}</a><a href="{esc(s.url("new"))}">'
-            f'{esc(s.t("ui.nav.new"))}</a></span></div>'
+            f"{esc(s.t('ui.nav.new'))}</a></span></div>"
         )
         lang = widgets.ToggleButtons(
             options=[("中文", "zh"), ("English", "en")],
@@ -151,7 +147,7 @@ class Frame:
             style={"description_width": "initial"},
         )
         user.add_class("ed-user")
-        user.observe(lambda ch: ch["new"] and s.switch(user=ch["new"]), names="value")
+        user.observe(lambda ch: s.switch(user=ch["new"] or None), names="value")
         right = widgets.HBox([user, lang], layout=widgets.Layout(align_items="center"))
         header = widgets.HBox(
             [brand, right],

@@ -42,8 +42,12 @@ ALLOWED: dict[str, set[str]] = {
         "reports",
         "demo",
     },
+    # the workbench: widgets call the application; the domain's vocabulary, the policy's
+    # read-only suggestions (grade while typing), diagrams and report generation below it
+    "ui": {"application", "domain", "errors", "i18n", "policy", "diagrams", "reports", "settings"},
     "cli": {
         "analytics",
+        "ui",
         "application",
         "views",
         "files",

@@ -1,0 +1,108 @@
+"""A real workbench for browser tests: `eightd serve` (Voilà, preheated kernels) on a free
+port over a fresh SQLite store, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from eightd.application import Application
+from eightd.settings import Settings
+from eightd.ui.serve import free_port
+
+# the workbench's clock in these tests (no test depends on the day it runs)
+NOW = "2026-11-20T10:00:00+08:00"
+QE, APPROVER = "qe.li", "wang.qa"
+
+
+@dataclass(frozen=True)
+class Workbench:
+    url: str
+    database_url: str
+    log: Path
+
+    def page_url(self, page: str, **params: str) -> str:
+        from urllib.parse import urlencode
+
+        return f"{self.url}/voila/render/{page}.ipynb?{urlencode(params)}"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, object]:
+    return {"executable_path": "/usr/bin/chromium", "args": ["--no-sandbox"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args() -> dict[str, object]:
+    return {"viewport": {"width": 1280, "height": 900}, "accept_downloads": True}
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"eightd serve exited: {log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"eightd serve did not answer: {log.read_text(errors='replace')[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
+    home = tmp_path_factory.mktemp("workbench")
+    database_url = f"sqlite:///{home}/eightd.db"
+    settings = Settings.from_env(database_url=database_url, user="it.admin", lang="en")
+    with Application.from_settings(settings) as app:
+        app.init_store()  # the first user gets every role
+        app.set_user_roles(QE, ["intake", "qe"], display_name="Li QE")
+        app.set_user_roles(APPROVER, ["approver"], display_name="Wang QA")
+        app.load_demo(today=datetime.fromisoformat(NOW).date())  # a ledger worth looking at
+        app.set_user_roles("zhou.sales", ["intake"])
+    port = free_port()
+    env = {
+        **os.environ,
+        "EIGHTD_DATABASE_URL": database_url,
+        "EIGHTD_USER": QE,
+        "EIGHTD_LANG": "en",
+        "EIGHTD_HOME": str(home),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+    }
+    log = home / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from eightd.cli import main; raise SystemExit(main())",
+                "serve",
+                "--port",
+                str(port),
+                "--at",
+                NOW,
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{url}/", process, log)
+        yield Workbench(url, database_url, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
