@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 from typing import Any
 
-from eightd.cli.app import App
+from eightd.cli.app import App, parse_when
 from eightd.i18n import t
 
 __all__ = ["register"]
@@ -23,25 +22,19 @@ def register(sub: Any, lang: str) -> None:
     p.add_argument(
         "--cull-idle", type=int, default=900, metavar="SECONDS", help=t("ui.cli.cull", lang)
     )
-    p.add_argument(
-        "--at",
-        type=datetime.fromisoformat,
-        metavar="YYYY-MM-DDTHH:MM+08:00",
-        help=t("ui.cli.at", lang),
-    )
+    p.add_argument("--at", metavar="YYYY-MM-DDTHH:MM+08:00", help=t("ui.cli.at", lang))
 
 
 def cmd_serve(app: App, args: argparse.Namespace) -> int:
     from eightd.ui.serve import ServeOptions, run
 
-    if args.at is not None and args.at.tzinfo is None:
-        args.at = args.at.astimezone()
+    at = parse_when(args.at, "at").isoformat() if args.at else ""
     options = ServeOptions(
         port=args.port,
         preheat=not args.no_preheat,
         pool_size=max(1, args.pool_size),
         cull_idle_seconds=max(60, args.cull_idle),
-        at=args.at.isoformat() if args.at else "",
+        at=at,
     )
     app.out.line(app.t("ui.cli.url", url=options.url))
     app.out.stream.flush()

@@ -309,7 +309,7 @@ class CasePage:
         return [
             heading(s.t(key), 3),
             gallery,
-            widgets.HBox([upload, hint], layout=widgets.Layout(align_items="center", gap="10px")),
+            widgets.HBox([upload, hint], layout=widgets.Layout(align_items="center")),
         ]
 
     def _files(self) -> list[Any]:

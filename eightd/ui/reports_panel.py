@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import mimetypes
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -55,7 +56,7 @@ class ReportsPanel:
                 self.progress,
                 self.status,
             ],
-            layout=widgets.Layout(align_items="center", gap="8px", margin="10px 0 0 0"),
+            layout=widgets.Layout(align_items="center", margin="10px 0 0 0"),
         )
         self.widget = widgets.VBox([row, self.links])
         self.task: asyncio.Future[None] | None = None  # the report being made
@@ -67,8 +68,6 @@ class ReportsPanel:
         return handler
 
     async def _make(self, fmt: str) -> None:
-        from eightd.reports import generate_report_async
-
         s = self.page.session
         app = s.app
         for b in self.buttons:
@@ -78,16 +77,10 @@ class ReportsPanel:
         self.status.value = esc(s.t("ui.report.working"))
         started = time.monotonic()
         out_dir = Path(tempfile.mkdtemp(prefix="eightd-report-"))
+        # the application reads the case off the event loop and renders it in a worker:
+        # the page keeps answering while the bar moves
         task = asyncio.ensure_future(
-            generate_report_async(
-                self.page.number,
-                case_source=app.settings.database_url,
-                out_dir=out_dir,
-                formats=(fmt,),
-                lang=s.lang,
-                policy_path=app.settings.policy_path,
-                as_of=app.now(),
-            )
+            app.report_async(self.page.number, formats=(fmt,), out_dir=out_dir, lang=s.lang)
         )
         try:
             while not task.done():
@@ -106,6 +99,7 @@ class ReportsPanel:
             self.page.feedback.error(exc)
             self.status.value = ""
         finally:
+            shutil.rmtree(out_dir, ignore_errors=True)  # the file now lives in the page
             for b in self.buttons:
                 b.disabled = False
             self.progress.layout.display = "none"

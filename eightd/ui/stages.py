@@ -515,9 +515,10 @@ class StagePanel:
             "ui.field.Case.no_escape_reason", self.case.no_escape_reason, "no-escape"
         )
         return [
-            editor.widget,
             heading(s.t("ui.case.diagrams"), 3),
             self.diagrams,
+            heading(s.t("ui.case.causes"), 3),
+            editor.widget,
             heading(s.t("ui.field.Case.no_escape_reason"), 3),
             reason_box,
             self._button(

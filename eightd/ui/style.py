@@ -50,7 +50,12 @@ body {{ background: var(--ed-bg) !important; color: var(--ed-ink); }}
 .ed-muted {{ color: var(--ed-muted); }}
 .ed-label {{ font-size: 13px; color: var(--ed-muted); }}
 .ed-req {{ color: var(--ed-red); font-weight: 700; }}
-.ed-field {{ margin-bottom: 2px; }}
+.ed-field {{ margin-bottom: 2px; min-width: 0; }}
+.ed-field > .widget-text, .ed-field > .widget-textarea, .ed-field > .widget-dropdown,
+.ed-field > .widget-select-multiple, .ed-field > .widget-select {{
+  width: 100% !important; min-width: 0 !important; margin: 0 !important; }}
+.ed-field input[type=text], .ed-field textarea, .ed-field select {{
+  width: 100% !important; box-sizing: border-box; min-width: 0; }}
 .ed-error {{ color: var(--ed-red); font-size: 12.5px; min-height: 0; }}
 .ed-invalid input, .ed-invalid textarea, .ed-invalid select {{
   border-color: var(--ed-red) !important; background: var(--ed-red-soft); }}
@@ -61,7 +66,8 @@ body {{ background: var(--ed-bg) !important; color: var(--ed-ink); }}
 .ed-msg-warn {{ background: var(--ed-amber-soft); color: var(--ed-amber); }}
 .ed-msg-info {{ background: var(--ed-blue-soft); color: var(--ed-blue); }}
 .ed-msg ul {{ margin: 4px 0 0 18px; padding: 0; }}
-table.ed-table {{ border-collapse: collapse; width: 100%; font-size: 13.5px; background: #fff; }}
+table.ed-table {{ border-collapse: collapse; width: 100%; font-size: 13.5px; background: #fff;
+  line-height: 1.45; }}
 table.ed-table th {{ text-align: left; background: #eef2f7; color: var(--ed-ink); font-weight: 600;
   padding: 7px 8px; border-bottom: 1px solid var(--ed-line); white-space: nowrap; }}
 table.ed-ledger-table td:first-child, table.ed-ledger-table td:nth-child(4) {{
@@ -112,6 +118,7 @@ table.ed-table a.ed-rowlink {{ color: inherit; font-weight: inherit; display: bl
 .widget-button.mod-primary, .jupyter-button.mod-primary {{ background: var(--ed-blue); }}
 .jupyter-button {{ border-radius: 5px; }}
 .ed-pager {{ align-items: center; gap: 8px; }}
+.ed-card .widget-hbox {{ gap: 8px; }}
 .ed-log {{ font-size: 13px; }}
 .ed-log li {{ margin-bottom: 3px; }}
 """

@@ -113,8 +113,10 @@ def test_screenshots_of_the_ledger_a_case_with_its_fishbone_and_an_intake_error(
     visit(page, url, ".ed-stepper")
     open_stage(page, "D4")
     expect(page.locator(".ed-fishbone svg")).to_be_visible()
-    page.locator(".ed-fishbone").scroll_into_view_if_needed()
-    page.screenshot(path=str(IMAGES / f"workbench-case-{lang}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 1500})
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(IMAGES / f"workbench-case-{lang}.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     if lang == "zh":
         visit(page, workbench.page_url("new", lang=lang), ".ed-save-intake")
@@ -124,6 +126,7 @@ def test_screenshots_of_the_ledger_a_case_with_its_fishbone_and_an_intake_error(
         expect(page.locator(".ed-field-defect_count .ed-error")).to_contain_text(
             "整数", timeout=TIMEOUT
         )
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(IMAGES / "workbench-intake-error-zh.png"))
 
 

@@ -78,7 +78,8 @@ def test_a_complaint_is_worked_from_intake_to_approved_closure_in_the_browser(
     for name in ("received_at", "product_number", "ship_date", "found_at", "defect_count"):
         expect(page.locator(f".ed-field-{name} .ed-error")).not_to_be_empty()
     expect(page.locator(".ed-feedback")).to_contain_text("nothing was saved")
-    page.screenshot(path=str(IMAGES / "workbench-intake-error-en.png"), full_page=False)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(IMAGES / "workbench-intake-error-en.png"))
 
     fill(page, "", "title", "J3 cold solder joints")
     fill(page, "", "received_at", "2026-11-20 09:30")

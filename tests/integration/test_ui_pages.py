@@ -1,0 +1,98 @@
+"""The workbench's pages as widget trees over a real SQLite store (no browser): what a
+callback saves, refuses and shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import ipywidgets as widgets
+import pytest
+
+from eightd.application import Application
+from eightd.domain import Validity
+from eightd.settings import Settings
+from eightd.ui.case_page import CasePage
+from eightd.ui.intake import IntakePage
+from eightd.ui.ledger import Ledger
+from eightd.ui.session import Session
+from tests.conftest import CST, make_intake
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=CST)
+MARKUP = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def app(tmp_path: object) -> Iterator[Application]:
+    settings = Settings.from_env(database_url=f"sqlite:///{tmp_path}/e.db", user="qe.li", lang="en")
+    with Application.from_settings(settings, now=lambda: NOW) as app:
+        app.init_store()
+        yield app
+
+
+def texts(widget: widgets.Widget) -> str:
+    """Every HTML value of a widget tree (what the browser is given as markup)."""
+    out = [widget.value] if isinstance(widget, widgets.HTML) else []
+    for child in getattr(widget, "children", ()):
+        out.append(texts(child))
+    return "\n".join(out)
+
+
+def test_the_ledger_escapes_what_users_typed(app: Application) -> None:
+    app.open_complaint(make_intake(customer_name=MARKUP), title=MARKUP)
+    ledger = Ledger(Session(app=app))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in ledger.table.value
+    assert "<img" not in ledger.table.value
+
+
+def test_an_intake_with_errors_saves_nothing_and_a_valid_one_opens_a_case(
+    app: Application,
+) -> None:
+    page = IntakePage(Session(app=app))
+    page.submit()
+    assert app.numbers() == []
+    assert "nothing was saved" in page.feedback.message.value
+    fields = {name: f for form in page.forms for name, f in form.fields.items()}
+    for name in ("received_at", "customer_name", "product_number", "ship_date", "found_at"):
+        assert fields[name].error.value, name
+
+    intake = make_intake()
+    page.title.value = "J3 cold solder joints"
+    for form in page.forms:
+        for name, fld in form.fields.items():
+            fld.show(getattr(intake, name))
+    page.submit()
+    (number,) = app.numbers()
+    assert number in page.feedback.message.value
+    assert app.load(number).case.intake.defect_count == intake.defect_count
+
+
+def test_a_stale_save_keeps_the_input_and_names_who_changed_the_case(
+    app: Application,
+) -> None:
+    number = app.open_complaint(make_intake(), title="Two people").case.number
+    mine = CasePage(Session(app=app), number)
+    app.set_validity(number, Validity.FOUNDED, "saved by someone else first")
+
+    panel = mine.widget.children[2]
+    note = next(
+        w for w in _walk(panel) if isinstance(w, widgets.Textarea) and "ed-input-validity-note"
+        in w._dom_classes
+    )  # fmt: skip
+    note.value = "my unsaved words"
+    validity = next(
+        w for w in _walk(panel) if "ed-input-validity" in getattr(w, "_dom_classes", ())
+    )
+    validity.value = Validity.NOT_OURS
+    button = next(w for w in _walk(panel) if "ed-btn-validity" in getattr(w, "_dom_classes", ()))
+    button.click()
+    assert "changed by qe.li" in mine.feedback.message.value
+    assert "2026-11-20 10:00" in mine.feedback.message.value
+    assert note.value == "my unsaved words"
+    assert app.load(number).case.validity_note == "saved by someone else first"
+
+
+def _walk(widget: widgets.Widget) -> Iterator[widgets.Widget]:
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
