@@ -115,7 +115,10 @@ class ReportWriter:
                 files["pdf"] = self._pdf(page, html_path, _inside(out_dir, ctx.file_stem + ".pdf"))
         if "xlsx" in request.formats:
             files["xlsx"] = write_xlsx(
-                ctx, _inside(out_dir, ctx.file_stem + ".xlsx"), fishbone_png=fishbone_png
+                ctx,
+                _inside(out_dir, ctx.file_stem + ".xlsx"),
+                fishbone_png=fishbone_png,
+                attachments=request.attachments,
             )
         return ReportResult(request.number, files, time.perf_counter() - started)
 

@@ -9,8 +9,10 @@ quote prefix and never becomes a formula.
 
 from __future__ import annotations
 
+import base64
 import io
 import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -21,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from eightd.diagrams.labels import display_width
+from eightd.i18n import t
 from eightd.views.case import Block, ReportContext, Row
 
 __all__ = ["write_xlsx"]
@@ -153,8 +156,38 @@ def _block(form: _Form, block: Block, ctx: ReportContext, fishbone_png: bytes) -
         form.table(block.columns, block.cells, ctx.labels["empty_table"])
 
 
-def write_xlsx(ctx: ReportContext, path: Path, *, fishbone_png: bytes = b"") -> Path:
-    """Write the Excel form of ``ctx`` to ``path`` and return it."""
+def _attachments(form: _Form, files: Sequence[Mapping[str, str]], lang: str) -> None:
+    """The photos of one discipline (pictures), and its PDF evidence (by name)."""
+    if not files:
+        return
+    key = (
+        "attachment.report.photos"
+        if files[0].get("stage") == "D2"
+        else "attachment.report.evidence"
+    )
+    form.put(1, t(key, lang), span=COLUMNS, bold=True)
+    form.fit([])
+    for f in files:
+        caption = f"{f.get('name', '')} · {f.get('uploaded_by', '')}"
+        media_type = f.get("media_type", "")
+        if media_type in ("image/png", "image/jpeg", "image/gif"):
+            form.put(1, caption, span=COLUMNS)
+            form.fit([])
+            form.image(base64.b64decode(f.get("data", "")))
+        else:
+            form.put(1, f"PDF: {caption}", span=COLUMNS)
+            form.fit([])
+
+
+def write_xlsx(
+    ctx: ReportContext,
+    path: Path,
+    *,
+    fishbone_png: bytes = b"",
+    attachments: Sequence[Mapping[str, str]] = (),
+) -> Path:
+    """Write the Excel form of ``ctx`` to ``path`` and return it; ``attachments`` (stage,
+    name, media_type, uploaded_by, data in base64) are placed at their discipline."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -194,6 +227,7 @@ def write_xlsx(ctx: ReportContext, path: Path, *, fishbone_png: bytes = b"") -> 
         form.title(section.title)
         for block in section.blocks:
             _block(form, block, ctx, fishbone_png)
+        _attachments(form, [f for f in attachments if f.get("stage") == section.stage], ctx.lang)
         if section.stage == "D8":
             form.put(1, ctx.labels["approval.block"], span=COLUMNS, bold=True)
             form.fit([])

@@ -80,12 +80,12 @@ table.ed-table a.ed-rowlink {{ color: inherit; font-weight: inherit; display: bl
   white-space: nowrap; }}
 .ed-state-overdue {{ background: var(--ed-red-soft); color: var(--ed-red); font-weight: 600; }}
 .ed-state-due_soon {{ background: var(--ed-amber-soft); color: var(--ed-amber); font-weight: 600; }}
-.ed-state-due, .ed-state-pending {{ background: #eef2f7; color: var(--ed-muted); }}
+.ed-state-due, .ed-state-pending, .ed-state-on_time, .ed-state-paused {{ background: #eef2f7; color: var(--ed-muted); }}
 .ed-state-done_on_time, .ed-state-done, .ed-state-valid {{
   background: var(--ed-green-soft); color: var(--ed-green); }}
 .ed-state-done_late, .ed-state-changed_after_approval {{
   background: var(--ed-amber-soft); color: var(--ed-amber); }}
-.ed-state-untimed, .ed-state-none {{ background: #f1f1f1; color: #777; }}
+.ed-state-untimed, .ed-state-none, .ed-state-closed {{ background: #f1f1f1; color: #777; }}
 .ed-grade {{ font-weight: 600; }}
 .ed-toolbar {{ align-items: flex-end; gap: 10px; flex-wrap: wrap; }}
 .ed-toolbar .widget-label {{ color: var(--ed-muted); }}

@@ -3,8 +3,10 @@ using the store (SQLite and PostgreSQL), and named in the case's audit history."
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +68,31 @@ def test_a_file_name_cannot_carry_a_path_or_markup(app: Application) -> None:
     number = app.open_complaint(make_intake(), title="Cold joints").case.number
     stored = app.attach(number, "D4", "../../etc/<b>passwd</b>.png", PNG)
     assert "/" not in stored.name and "<" not in stored.name
+
+
+@pytest.mark.slow
+@pytest.mark.kernel
+def test_photos_are_printed_in_the_html_report_and_placed_in_the_excel_form(
+    app: Application, tmp_path: Path
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(buffer, format="PNG")
+    photo = buffer.getvalue()
+    number = app.open_complaint(make_intake(), title="Cold joints").case.number
+    app.attach(number, "D2", "joint.png", photo)
+    app.attach(number, "D6", "ICT report.pdf", PDF)
+    result = app.report(number, formats=("html", "xlsx"), out_dir=tmp_path, lang="zh")
+    page = result.files["html"].read_text(encoding="utf-8")
+    assert base64.b64encode(photo).decode("ascii") in page
+    assert "缺陷照片" in page and "ICT report.pdf" in page
+    sheet = load_workbook(result.files["xlsx"]).active
+    assert sheet is not None
+    assert len(sheet._images) >= 2  # the fishbone and the photo
+    texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
+    assert any("joint.png" in text for text in texts)
+    assert any("ICT report.pdf" in text for text in texts)
