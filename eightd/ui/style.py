@@ -80,7 +80,8 @@ table.ed-table a.ed-rowlink {{ color: inherit; font-weight: inherit; display: bl
   white-space: nowrap; }}
 .ed-state-overdue {{ background: var(--ed-red-soft); color: var(--ed-red); font-weight: 600; }}
 .ed-state-due_soon {{ background: var(--ed-amber-soft); color: var(--ed-amber); font-weight: 600; }}
-.ed-state-due, .ed-state-pending, .ed-state-on_time, .ed-state-paused {{ background: #eef2f7; color: var(--ed-muted); }}
+.ed-state-due, .ed-state-pending, .ed-state-on_time, .ed-state-paused {{
+  background: #eef2f7; color: var(--ed-muted); }}
 .ed-state-done_on_time, .ed-state-done, .ed-state-valid {{
   background: var(--ed-green-soft); color: var(--ed-green); }}
 .ed-state-done_late, .ed-state-changed_after_approval {{

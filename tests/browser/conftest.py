@@ -3,17 +3,19 @@ port over a fresh SQLite store, and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser, Page, async_playwright
 
 from eightd.application import Application
 from eightd.settings import Settings
@@ -36,14 +38,28 @@ class Workbench:
         return f"{self.url}/voila/render/{page}.ipynb?{urlencode(params)}"
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args() -> dict[str, object]:
-    return {"executable_path": "/usr/bin/chromium", "args": ["--no-sandbox"]}
+def browse(scenario: Callable[[Browser], Awaitable[None]]) -> None:
+    """Run a browser scenario on Chromium with Playwright's async API, in its own event
+    loop: nothing of the browser (no loop, no greenlet) outlives the test."""
+
+    async def main() -> None:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+            )
+            try:
+                await scenario(browser)
+            finally:
+                await browser.close()
+
+    asyncio.run(main())
 
 
-@pytest.fixture(scope="session")
-def browser_context_args() -> dict[str, object]:
-    return {"viewport": {"width": 1280, "height": 900}, "accept_downloads": True}
+async def new_page(browser: Browser) -> Page:
+    context = await browser.new_context(
+        viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    return await context.new_page()
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -59,7 +75,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     raise RuntimeError(f"eightd serve did not answer: {log.read_text(errors='replace')[-3000:]}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
     home = tmp_path_factory.mktemp("workbench")
     database_url = f"sqlite:///{home}/eightd.db"

@@ -9,13 +9,19 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
 from eightd.application import Application
 from eightd.domain import Validity
 from eightd.settings import Settings
-from tests.browser.conftest import NOW, QE, Workbench
-from tests.browser.test_workbench_walkthrough import IMAGES, TIMEOUT, open_stage, visit
+from tests.browser.conftest import NOW, QE, Workbench, browse, new_page
+from tests.browser.test_workbench_walkthrough import (
+    IMAGES,
+    TIMEOUT,
+    open_stage,
+    refuse_dialogs,
+    visit,
+)
 from tests.conftest import make_intake
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.kernel]
@@ -36,98 +42,117 @@ def _open(app: Application, title: str, **intake: object) -> str:
 
 
 def test_complaint_text_with_markup_is_shown_literally(
-    workbench: Workbench, app: Application, page: Page
+    workbench: Workbench, app: Application
 ) -> None:
-    number = _open(app, MARKUP, defect_description=MARKUP, customer_name=MARKUP)
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    visit(page, workbench.page_url("ledger", lang="en"), "table.ed-ledger-table")
-    page.locator(".ed-search input").fill(number)
-    page.locator(".ed-search input").press("Enter")
-    row = page.locator(f'tr[data-number="{number}"]')
-    expect(row).to_contain_text(MARKUP, timeout=TIMEOUT)
-    assert page.locator("table.ed-ledger-table img").count() == 0
-    visit(page, workbench.page_url("case", number=number, lang="en"), ".ed-panel-D0")
-    expect(page.locator(".ed-case-title")).to_contain_text(MARKUP)
-    expect(page.locator(".ed-panel-D0")).to_contain_text(MARKUP)
-    assert page.locator(".ed-casepage img[src=x]").count() == 0
-    assert dialogs == []
+    async def scenario(browser: Browser) -> None:
+        page = await new_page(browser)
+        number = _open(app, MARKUP, defect_description=MARKUP, customer_name=MARKUP)
+        dialogs: list[str] = []
+        page.on("dialog", refuse_dialogs(dialogs))
+        await visit(page, workbench.page_url("ledger", lang="en"), "table.ed-ledger-table")
+        await page.locator(".ed-search input").fill(number)
+        await page.locator(".ed-search input").press("Enter")
+        row = page.locator(f'tr[data-number="{number}"]')
+        await expect(row).to_contain_text(MARKUP, timeout=TIMEOUT)
+        assert await page.locator("table.ed-ledger-table img").count() == 0
+        await visit(page, workbench.page_url("case", number=number, lang="en"), ".ed-panel-D0")
+        await expect(page.locator(".ed-case-title")).to_contain_text(MARKUP)
+        await expect(page.locator(".ed-panel-D0")).to_contain_text(MARKUP)
+        assert await page.locator(".ed-casepage img[src=x]").count() == 0
+        assert dialogs == []
+
+    browse(scenario)
 
 
-def test_language_switch_redraws_every_label_in_chinese(workbench: Workbench, page: Page) -> None:
-    visit(page, workbench.page_url("ledger", lang="en"), "table.ed-ledger-table")
-    expect(page.locator(".ed-title").first).to_have_text("Complaint ledger")
-    page.locator(".ed-lang button", has_text="中文").click()
-    expect(page.locator(".ed-title").first).to_have_text("投诉跟踪台账", timeout=TIMEOUT)
-    expect(page.locator("table.ed-ledger-table th").first).to_have_text("编号")
-    expect(page.locator(".ed-header")).to_contain_text("新建投诉")
-    page.locator(".ed-lang button", has_text="English").click()
-    expect(page.locator(".ed-title").first).to_have_text("Complaint ledger", timeout=TIMEOUT)
+def test_language_switch_redraws_every_label_in_chinese(workbench: Workbench) -> None:
+    async def scenario(browser: Browser) -> None:
+        page = await new_page(browser)
+        await visit(page, workbench.page_url("ledger", lang="en"), "table.ed-ledger-table")
+        await expect(page.locator(".ed-title").first).to_have_text("Complaint ledger")
+        await page.locator(".ed-lang button", has_text="中文").click()
+        await expect(page.locator(".ed-title").first).to_have_text("投诉跟踪台账", timeout=TIMEOUT)
+        await expect(page.locator("table.ed-ledger-table th").first).to_have_text("编号")
+        await expect(page.locator(".ed-header")).to_contain_text("新建投诉")
+        await page.locator(".ed-lang button", has_text="English").click()
+        await expect(page.locator(".ed-title").first).to_have_text(
+            "Complaint ledger", timeout=TIMEOUT
+        )
+
+    browse(scenario)
 
 
 def test_a_stale_save_is_refused_with_who_and_when_and_the_input_is_kept(
-    workbench: Workbench, app: Application, browser: Browser
+    workbench: Workbench, app: Application
 ) -> None:
-    number = _open(app, "Two people, one case")
-    first = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    second = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    for page in (first, second):
-        visit(page, workbench.page_url("case", number=number, lang="en"), ".ed-panel-D0")
+    async def scenario(browser: Browser) -> None:
+        number = _open(app, "Two people, one case")
+        first, second = await new_page(browser), await new_page(browser)
+        for page in (first, second):
+            await visit(page, workbench.page_url("case", number=number, lang="en"), ".ed-panel-D0")
 
-    first.locator(".ed-input-validity select").select_option(index=1)
-    first.locator(".ed-input-validity-note textarea").fill("first: founded")
-    first.locator(".ed-btn-validity").click()
-    first.wait_for_selector('.ed-case-title[data-version="2"]', timeout=TIMEOUT)
+        await first.locator(".ed-input-validity select").select_option(index=1)
+        await first.locator(".ed-input-validity-note textarea").fill("first: founded")
+        await first.locator(".ed-btn-validity").click()
+        await first.wait_for_selector('.ed-case-title[data-version="2"]', timeout=TIMEOUT)
 
-    second.locator(".ed-input-validity select").select_option(index=2)
-    second.locator(".ed-input-validity-note textarea").fill("second: my unsaved words")
-    second.locator(".ed-btn-validity").click()
-    warning = second.locator(".ed-feedback .ed-msg-warn")
-    expect(warning).to_contain_text(f"changed by {QE}", timeout=TIMEOUT)
-    expect(warning).to_contain_text("2026-11-20 10:00")
-    expect(second.locator(".ed-input-validity-note textarea")).to_have_value(
-        "second: my unsaved words"
-    )
-    assert app.load(number).case.validity_note == "first: founded"
-    second.locator(".ed-reload").click()
-    expect(second.locator(".ed-input-validity-note textarea")).to_have_value(
-        "first: founded", timeout=TIMEOUT
-    )
-    expect(second.locator(".ed-case-title")).to_have_attribute("data-version", "2")
-    assert app.load(number).case.validity is Validity.FOUNDED
+        await second.locator(".ed-input-validity select").select_option(index=2)
+        await second.locator(".ed-input-validity-note textarea").fill("second: my unsaved words")
+        await second.locator(".ed-btn-validity").click()
+        warning = second.locator(".ed-feedback .ed-msg-warn")
+        await expect(warning).to_contain_text(f"changed by {QE}", timeout=TIMEOUT)
+        await expect(warning).to_contain_text("2026-11-20 10:00")
+        await expect(second.locator(".ed-input-validity-note textarea")).to_have_value(
+            "second: my unsaved words"
+        )
+        assert app.load(number).case.validity_note == "first: founded"
+        await second.locator(".ed-reload").click()
+        await expect(second.locator(".ed-input-validity-note textarea")).to_have_value(
+            "first: founded", timeout=TIMEOUT
+        )
+        await expect(second.locator(".ed-case-title")).to_have_attribute("data-version", "2")
+        assert app.load(number).case.validity is Validity.FOUNDED
+
+    browse(scenario)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_screenshots_of_the_ledger_a_case_with_its_fishbone_and_an_intake_error(
-    workbench: Workbench, app: Application, page: Page, lang: str
+    workbench: Workbench, app: Application, lang: str
 ) -> None:
     """The README's pictures, taken from the running workbench in each language."""
-    visit(page, workbench.page_url("ledger", lang=lang), "table.ed-ledger-table tr.ed-row")
-    page.screenshot(path=str(IMAGES / f"workbench-ledger-{lang}.png"))
 
-    with_causes = max(
-        (s.case for s in (app.load(n) for n in app.numbers(status="open"))),
-        key=lambda case: len(case.causes),
-    )
-    url = workbench.page_url("case", number=with_causes.number, lang=lang)
-    visit(page, url, ".ed-stepper")
-    open_stage(page, "D4")
-    expect(page.locator(".ed-fishbone svg")).to_be_visible()
-    page.set_viewport_size({"width": 1280, "height": 1500})
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(IMAGES / f"workbench-case-{lang}.png"))
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-    if lang == "zh":
-        visit(page, workbench.page_url("new", lang=lang), ".ed-save-intake")
-        page.locator(".ed-field-customer_name input").fill("华新汽车零部件")
-        page.locator(".ed-field-defect_count input").fill("三十七")
-        page.locator(".ed-save-intake").click()
-        expect(page.locator(".ed-field-defect_count .ed-error")).to_contain_text(
-            "整数", timeout=TIMEOUT
+    async def scenario(browser: Browser) -> None:
+        page = await new_page(browser)
+        await visit(
+            page, workbench.page_url("ledger", lang=lang), "table.ed-ledger-table tr.ed-row"
         )
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(IMAGES / "workbench-intake-error-zh.png"))
+        await page.screenshot(path=str(IMAGES / f"workbench-ledger-{lang}.png"))
+
+        with_causes = max(
+            (s.case for s in (app.load(n) for n in app.numbers(status="open"))),
+            key=lambda case: len(case.causes),
+        )
+        url = workbench.page_url("case", number=with_causes.number, lang=lang)
+        await visit(page, url, ".ed-stepper")
+        await open_stage(page, "D4")
+        await expect(page.locator(".ed-fishbone svg")).to_be_visible()
+        await page.set_viewport_size({"width": 1280, "height": 1500})
+        await page.locator(".ed-header").scroll_into_view_if_needed()
+        await page.screenshot(path=str(IMAGES / f"workbench-case-{lang}.png"))
+        await page.set_viewport_size({"width": 1280, "height": 900})
+
+        if lang == "zh":
+            await visit(page, workbench.page_url("new", lang=lang), ".ed-save-intake")
+            await page.locator(".ed-field-customer_name input").fill("华新汽车零部件")
+            await page.locator(".ed-field-defect_count input").fill("三十七")
+            await page.locator(".ed-save-intake").click()
+            await expect(page.locator(".ed-field-defect_count .ed-error")).to_contain_text(
+                "整数", timeout=TIMEOUT
+            )
+            await page.locator(".ed-header").scroll_into_view_if_needed()
+            await page.screenshot(path=str(IMAGES / "workbench-intake-error-zh.png"))
+
+    browse(scenario)
 
 
 def _png(width: int = 48, height: int = 32) -> bytes:
@@ -141,25 +166,31 @@ def _png(width: int = 48, height: int = 32) -> bytes:
 
 
 def test_a_defect_photo_is_uploaded_shown_and_printed_in_the_html_report(
-    workbench: Workbench, app: Application, page: Page, tmp_path: Path
+    workbench: Workbench, app: Application, tmp_path: Path
 ) -> None:
-    number = _open(app, "Scratched housing, photo attached")
-    photo = tmp_path / "scratch-J3.png"
-    photo.write_bytes(_png())
-    visit(page, workbench.page_url("case", number=number, lang="en"), ".ed-stepper")
-    open_stage(page, "D2")
-    with page.expect_file_chooser() as chooser:
-        page.locator(".ed-upload-D2").click()
-    chooser.value.set_files(str(photo))
-    expect(page.locator('.ed-files-D2 img[alt="scratch-J3.png"]')).to_be_visible(timeout=TIMEOUT)
-    assert [a.name for a in app.attachments(number)] == ["scratch-J3.png"]
+    async def scenario(browser: Browser) -> None:
+        page = await new_page(browser)
+        number = _open(app, "Scratched housing, photo attached")
+        photo = tmp_path / "scratch-J3.png"
+        photo.write_bytes(_png())
+        await visit(page, workbench.page_url("case", number=number, lang="en"), ".ed-stepper")
+        await open_stage(page, "D2")
+        async with page.expect_file_chooser() as chooser:
+            await page.locator(".ed-upload-D2").click()
+        await (await chooser.value).set_files(str(photo))
+        await expect(page.locator('.ed-files-D2 img[alt="scratch-J3.png"]')).to_be_visible(
+            timeout=TIMEOUT
+        )
+        assert [a.name for a in app.attachments(number)] == ["scratch-J3.png"]
 
-    page.locator(".ed-report-html").click()
-    link = page.locator(".ed-download-html")
-    link.wait_for(timeout=180_000)
-    with page.expect_download() as download_info:
-        link.click()
-    report = Path(download_info.value.path()).read_text(encoding="utf-8")
-    assert 'data-figure="fishbone"' in report
-    assert base64.b64encode(photo.read_bytes()).decode("ascii") in report
-    assert "scratch-J3.png" in report
+        await page.locator(".ed-report-html").click()
+        link = page.locator(".ed-download-html")
+        await link.wait_for(timeout=180_000)
+        async with page.expect_download() as download_info:
+            await link.click()
+        report = Path(await (await download_info.value).path()).read_text(encoding="utf-8")
+        assert 'data-figure="fishbone"' in report
+        assert base64.b64encode(photo.read_bytes()).decode("ascii") in report
+        assert "scratch-J3.png" in report
+
+    browse(scenario)
