@@ -133,6 +133,7 @@ class IntakePage:
                 self.title_error,
             ]
         )
+        title_box.add_class("ed-field")
         title_box.add_class("ed-field-title")
         intro = widgets.HTML(
             f'<div class="ed-title">{esc(s.t("ui.intake.heading"))}</div>'

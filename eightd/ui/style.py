@@ -70,7 +70,8 @@ table.ed-table {{ border-collapse: collapse; width: 100%; font-size: 13.5px; bac
   line-height: 1.45; }}
 table.ed-table th {{ text-align: left; background: #eef2f7; color: var(--ed-ink); font-weight: 600;
   padding: 7px 8px; border-bottom: 1px solid var(--ed-line); white-space: nowrap; }}
-table.ed-ledger-table td:first-child, table.ed-ledger-table td:nth-child(4) {{
+table.ed-ledger-table td:first-child, table.ed-ledger-table td:nth-child(4),
+table.ed-ledger-table td:nth-child(5), table.ed-ledger-table td:nth-child(6) {{
   white-space: nowrap; }}
 table.ed-table td {{ padding: 6px 8px; border-bottom: 1px solid #edf0f4; vertical-align: top; }}
 table.ed-table tr.ed-row:hover td {{ background: #f3f7fc; cursor: pointer; }}

@@ -204,6 +204,7 @@ def test_request_parameters_carry_the_case_and_its_view_not_a_store(
         "lang": "zh",
         "as_of": "2026-11-23T12:00:00+08:00",
         "with_png": True,
+        "attachments": [],  # the case's photos and evidence, as read by the application
     }
 
 
