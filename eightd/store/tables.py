@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 __all__ = [
-    "attachments",
     "CLOCK_KEYS",
     "UNMAPPED_TABLES",
+    "attachments",
     "audit_log",
     "cases",
     "ledger",
