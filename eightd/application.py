@@ -18,7 +18,8 @@ language and the clock::
     app.grade(number, severity=..., reason=..., version=v)
     app.advance(number, version=v); app.approve(number, version=v); app.close_case(number, ...)
 
-Reading:   ``load``, ``assess``, ``history``, ``list_cases``, ``numbers``, ``overdue``,
+Reading:   ``load``, ``assess``, ``view``, ``history``, ``list_cases``, ``numbers``,
+           ``ledger`` (a page of the ledger, in SQL), ``overdue``, ``refresh_case_ledger``,
            ``export``, ``users``, ``lint``; with pandas: ``list_frame``, ``overdue_frame``,
            ``history_frame`` (pandas is imported only when a frame is asked for).
 Analytics: ``kpis``, ``pareto``, ``trend``, ``ledger_frame``, ``ledger_register``,
@@ -65,6 +66,13 @@ from eightd.domain import (
 )
 from eightd.policy import Assessment, LintReport, Policy, load_policy
 from eightd.services.cases import ROLES
+from eightd.services.ledger import (
+    LedgerKeeper,
+    LedgerPage,
+    ledger_page,
+    overdue_from_ledger,
+)
+from eightd.services.ledger import refresh_ledger as refresh_ledger_columns
 from eightd.services.stages import ITEM_PREFIXES, Collection, Item
 from eightd.services.workflow import Attention
 from eightd.settings import Settings
@@ -97,6 +105,7 @@ __all__ = [
     "Attention",
     "AuditEntry",
     "CaseSummary",
+    "LedgerPage",
     "StoredCase",
     "User",
 ]
@@ -123,6 +132,7 @@ class Application:
         self._store = store
         self._policy = policy
         self._now = now or _system_now
+        self._keeper: LedgerKeeper | None = None
 
     @classmethod
     def from_settings(
@@ -153,6 +163,10 @@ class Application:
         if at.tzinfo is None:
             raise ValueError("at must be timezone-aware")
         return at
+
+    def _local(self, moment: datetime) -> datetime:
+        """``moment`` in the policy's time zone (how every date is shown)."""
+        return moment.astimezone(self.policy.tz)
 
     def today(self) -> date:
         """Today in the policy's time zone."""
@@ -192,10 +206,27 @@ class Application:
         self.dispose()
 
     @contextmanager
-    def _uow(self, *, read_only: bool = False) -> Iterator[SqlUnitOfWork]:
-        # read_only: never waits for a writer (see Store.uow)
-        with self.store.uow(read_only=read_only) as uow:
+    def _uow(
+        self, *, read_only: bool = False, ledger: bool = True, wait: bool = True
+    ) -> Iterator[SqlUnitOfWork]:
+        # read_only: never waits for a writer (see Store.uow); a writing unit of work
+        # keeps every saved case's ledger columns up to date (ledger=False: they are
+        # marked stale and recomputed in bulk, for imports)
+        hook = self._keep_ledger if ledger and not read_only else None
+        with self.store.uow(read_only=read_only, ledger=hook, wait=wait) as uow:
             yield uow
+
+    @property
+    def ledger_keeper(self) -> LedgerKeeper:
+        """Computes ledger columns under the policy in force (built on first use)."""
+        if self._keeper is None:
+            self._keeper = LedgerKeeper(self.policy)
+        return self._keeper
+
+    def _keep_ledger(
+        self, case: Case, at: datetime, cases: Any
+    ) -> tuple[dict[str, Any], list[tuple[str, datetime, datetime, bool]]]:
+        return self.ledger_keeper(case, at, cases)
 
     # ---------------------------------------------------------------- the store
 
@@ -248,7 +279,7 @@ class Application:
         from eightd.errors import ValidationError
 
         cases = demo_cases(today or self.today())
-        with self._uow() as uow:
+        with self._uow(ledger=False) as uow:
             present = [c.number for c in cases if uow.cases.exists(c.number)]
             if len(present) == len(cases):
                 return len(cases), True
@@ -257,6 +288,7 @@ class Application:
             if not uow.users.list():
                 services.set_user_roles(uow, self.user, ROLES, now=self.now())
             services.import_cases(uow, cases, user=self.user, now=self.now())
+        self.refresh_case_ledger()
         return len(cases), False
 
     # ---------------------------------------------------------------- reading
@@ -275,7 +307,7 @@ class Application:
         findings, approval) in ``lang`` (default: the application's) as of ``at``."""
         from eightd.views import build_view
 
-        moment = self._at(at)
+        moment = self._local(self._at(at))
         stored, assessment = self.assess(number, at=moment)
         return build_view(
             stored.case, assessment, lang=lang or self.lang, now=moment, version=stored.version
@@ -298,9 +330,73 @@ class Application:
         return [row.number for row in self.list_cases(**filters)]
 
     def overdue(self, *, at: datetime | None = None) -> list[Attention]:
-        """Open cases with a stage overdue or due soon, or a promised reply overdue."""
+        """Open cases with a stage overdue or due soon, or a promised reply overdue,
+        ordered by the earliest due time: one SQL query on the ledger's clocks."""
+        moment = self._at(at)
+        if not self._ledger_ready(moment):  # a writer holds the lock: read the cases
+            return self.overdue_by_decoding(at=moment)
+        with self._uow(read_only=True) as uow:
+            return overdue_from_ledger(uow, self.policy, now=moment)
+
+    def overdue_by_decoding(self, *, at: datetime | None = None) -> list[Attention]:
+        """:meth:`overdue` computed by decoding and assessing every open case (the
+        reference the ledger is checked and benchmarked against)."""
         with self._uow(read_only=True) as uow:
             return services.needing_attention(uow, self.policy, now=self._at(at))
+
+    def ledger(
+        self,
+        filters: dict[str, Any] | None = None,
+        search: str = "",
+        sort: str = "number",
+        page: int = 1,
+        page_size: int = 50,
+        *,
+        descending: bool = False,
+        at: datetime | None = None,
+    ) -> LedgerPage:
+        """One page of the ledger (跟踪台账) and the count of matching cases, in SQL.
+
+        ``filters``: status, stage, severity (the grade), customer, product (parts of the
+        text), overdue (True: a running clock is overdue), received_from / received_to
+        (the period). ``search`` matches number, title, customer, product and owner.
+        ``sort``: number, received, due, severity, escalation, stage, status, customer,
+        product, owner, title. Each row carries the current stage's due time and its
+        state (overdue, due_soon, on_time, paused, none, closed) at ``at``."""
+        moment = self._at(at)
+        self._ledger_ready(moment)  # while a writer holds the lock, stale rows show as read
+        with self._uow(read_only=True) as uow:
+            return ledger_page(
+                uow, now=moment, search=search, sort=sort, page=page, page_size=page_size,
+                descending=descending, **(filters or {}),
+            )  # fmt: skip
+
+    def _ledger_ready(self, moment: datetime) -> bool:
+        """Bring stale ledger rows up to date before a read, without waiting for a writer
+        holding the lock (readers never wait). Whether the ledger is current."""
+        from sqlalchemy.exc import OperationalError
+
+        from eightd.errors import StoreError
+
+        try:
+            self.refresh_case_ledger(at=moment, wait=False)
+        except (StoreError, OperationalError):  # locked (SQLite) or lock timeout (PostgreSQL)
+            return False
+        return True
+
+    def refresh_case_ledger(
+        self, *, everything: bool = False, at: datetime | None = None, wait: bool = True
+    ) -> int:
+        """Recompute the ledger columns of cases saved under another policy (or calendar
+        library) or without them (``everything``: of every case, e.g. nightly, so the
+        escalation by days open moves on). Returns how many were recomputed."""
+        keeper = self.ledger_keeper
+        if not everything:
+            with self._uow(read_only=True) as uow:
+                if uow.cases.ledger_is_current(keeper.fingerprint):
+                    return 0
+        with self._uow(ledger=False, wait=wait) as uow:
+            return refresh_ledger_columns(uow, keeper, now=self._at(at), everything=everything)
 
     def export(self, numbers: Iterable[str] | None = None, **filters: Any) -> list[Case]:
         with self._uow(read_only=True) as uow:
@@ -380,11 +476,16 @@ class Application:
         at: datetime | None = None,
     ) -> services.ImportResult:
         """Import complete cases, all or nothing (a stream is consumed one case at a
-        time): identical ones are skipped, differing ones refused unless ``replace``."""
-        with self._uow() as uow:
-            return services.import_cases(
-                uow, cases, user=self.user, now=self._at(at), replace=replace, dry_run=dry_run
+        time): identical ones are skipped, differing ones refused unless ``replace``.
+        Their ledger columns are computed in bulk afterwards."""
+        moment = self._at(at)
+        with self._uow(ledger=False) as uow:
+            result = services.import_cases(
+                uow, cases, user=self.user, now=moment, replace=replace, dry_run=dry_run
             )
+        if not dry_run:
+            self.refresh_case_ledger(at=moment)
+        return result
 
     # ---------------------------------------------------------------- stage content
 
@@ -695,7 +796,7 @@ class Application:
         from eightd.reports.request import make_request
         from eightd.views import build_view
 
-        moment = self._at(at)
+        moment = self._local(self._at(at))  # the report shows times in the policy's zone
         language = lang or self.lang
         found = (
             self._assessed_from_export(Path(source), numbers, moment)

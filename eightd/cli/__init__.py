@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "eightd.cli.report",
     "eightd.cli.analytics",
     "eightd.cli.serve",
+    "eightd.cli.ledger",
 )
 
 

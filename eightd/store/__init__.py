@@ -7,13 +7,26 @@ import sqlalchemy as sa
 from eightd.errors import StoreError
 from eightd.store.attachments import Attachment
 from eightd.store.engine import create_engine, current_revision, head_revision, upgrade
-from eightd.store.repository import AuditEntry, CaseSummary, StoredCase, User
+from eightd.store.repository import (
+    AuditEntry,
+    CaseSummary,
+    ClockRow,
+    LedgerHook,
+    LedgerPage,
+    LedgerRow,
+    StoredCase,
+    User,
+)
 from eightd.store.uow import SqlUnitOfWork
 
 __all__ = [
     "Attachment",
     "AuditEntry",
     "CaseSummary",
+    "ClockRow",
+    "LedgerHook",
+    "LedgerPage",
+    "LedgerRow",
     "SqlUnitOfWork",
     "Store",
     "StoredCase",
@@ -32,10 +45,15 @@ class Store:
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
-    def uow(self, *, read_only: bool = False) -> SqlUnitOfWork:
+    def uow(
+        self, *, read_only: bool = False, ledger: LedgerHook | None = None, wait: bool = True
+    ) -> SqlUnitOfWork:
         """A unit of work; ``read_only=True`` for one that only reads (list, show,
-        export, reports): it never waits for a writer holding the lock."""
-        return SqlUnitOfWork(self.engine, read_only=read_only)
+        export, reports): it never waits for a writer holding the lock. ``ledger``
+        computes the ledger columns of every case it saves (without it, saved cases
+        are marked for the next ledger refresh). ``wait=False``: a writer holding the
+        lock makes it fail at once (StoreError) instead of waiting."""
+        return SqlUnitOfWork(self.engine, read_only=read_only, ledger=ledger, wait=wait)
 
     def upgrade(self) -> None:
         upgrade(self.engine)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,11 +14,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from eightd.domain import Case, ComplaintNumber, case_from_dict, case_to_dict, validate_case
 from eightd.errors import ConcurrentEditError, NotFoundError, ValidationError
-from eightd.store.tables import audit_log, cases, number_sequences, users
+from eightd.store.tables import audit_log, case_clocks, cases, number_sequences, users
 
 __all__ = [
     "AuditEntry",
     "CaseSummary",
+    "ClockRow",
+    "LedgerHook",
+    "LedgerPage",
+    "LedgerRow",
     "SqlCaseRepository",
     "SqlUserRepository",
     "StoredCase",
@@ -57,6 +61,59 @@ class CaseSummary:
     updated_at: datetime
     updated_by: str
     version: int
+
+
+# computes a case's ledger columns and running clocks (key, due, soon) when it is saved
+LedgerHook = Callable[
+    [Case, datetime, "SqlCaseRepository"],
+    tuple[dict[str, Any], list[tuple[str, datetime, datetime, bool]]],
+]
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One row of the ledger page: the case and its current stage's clock.
+
+    ``due_state`` is ``overdue``, ``due_soon``, ``on_time``, ``paused``, ``none`` (no
+    running deadline) or ``closed``, as of the moment the page was read."""
+
+    number: str
+    title: str
+    status: str
+    stage: str
+    severity: str | None
+    customer_name: str
+    customer_code: str
+    product_number: str
+    received_at: datetime
+    closed_at: datetime | None
+    escalation_level: int | None
+    owner: str
+    stage_due_at: datetime | None
+    due_state: str
+    version: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    rows: tuple[LedgerRow, ...]
+    total: int
+    page: int
+    page_size: int
+
+
+@dataclass(frozen=True)
+class ClockRow:
+    """A running clock in overdue / due-soon range (``eightd overdue``)."""
+
+    number: str
+    title: str
+    severity: str | None
+    key: str
+    due_at: datetime
+    soon_at: datetime
+    provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,8 +193,9 @@ def diff(old: Any, new: Any) -> list[tuple[str, Any, Any]]:
 
 
 class SqlCaseRepository:
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, ledger: LedgerHook | None = None) -> None:
         self._conn = connection
+        self._ledger = ledger
 
     # -- numbering
 
@@ -206,6 +264,7 @@ class SqlCaseRepository:
         validate_case(case)
         if self.exists(case.number):
             raise ValidationError("number", "error.reason.already_exists", value=case.number)
+        ledger, clocks = self._ledger_of(case, at)
         self._conn.execute(
             cases.insert().values(
                 number=case.number,
@@ -215,9 +274,11 @@ class SqlCaseRepository:
                 updated_at=_to_utc(at),
                 updated_by=user,
                 **self._normalized(_columns_of(case)),
+                **ledger,
             )
         )
         self._audit(case.number, 1, at, user, action, [("", None, case.number)])
+        self._write_clocks(case.number, clocks)
         return StoredCase(case=case, version=1, updated_at=at, updated_by=user)
 
     def save(
@@ -249,6 +310,7 @@ class SqlCaseRepository:
                 updated_by=before.updated_by,
             )
         version = expected_version + 1
+        ledger, clocks = self._ledger_of(case, at)
         result = self._conn.execute(
             cases.update()
             .where(cases.c.number == case.number, cases.c.version == expected_version)
@@ -257,6 +319,7 @@ class SqlCaseRepository:
                 updated_at=_to_utc(at),
                 updated_by=user,
                 **self._normalized(_columns_of(case)),
+                **ledger,
             )
         )
         if result.rowcount != 1:  # lost a race between the read above and this write
@@ -267,6 +330,7 @@ class SqlCaseRepository:
             ).first()
             raise self._conflict(case.number, expected_version, current)
         self._audit(case.number, version, at, user, action, changes)
+        self._write_clocks(case.number, clocks)
         return StoredCase(case=case, version=version, updated_at=at, updated_by=user)
 
     @staticmethod
@@ -320,9 +384,26 @@ class SqlCaseRepository:
             served += len(rows)
             last = rows[-1].number
 
-    @staticmethod
+    @classmethod
     def _filtered(
+        cls,
         query: sa.Select[Any],
+        *,
+        numbers: Sequence[str] | None = None,
+        limit: int | None = None,
+        **filters: Any,
+    ) -> sa.Select[Any]:
+        """The ledger filters (see :meth:`_conditions`), ordered by complaint number."""
+        c = cases.c
+        query = query.order_by(c.number).where(*cls._conditions(**filters))
+        if numbers is not None:
+            query = query.where(c.number.in_(builtins.list(numbers)))
+        if limit:
+            query = query.limit(limit)
+        return query
+
+    @staticmethod
+    def _conditions(
         *,
         status: str | None = None,
         stage: str | None = None,
@@ -331,21 +412,26 @@ class SqlCaseRepository:
         severity: str | None = None,
         received_from: datetime | None = None,
         received_to: datetime | None = None,
-        numbers: Sequence[str] | None = None,
-        limit: int | None = None,
-    ) -> sa.Select[Any]:
-        """The ledger filters; text filters match parts of the text, in any case."""
+        category: str | None = None,
+        product_exact: str | None = None,
+    ) -> builtins.list[Any]:
+        """The ledger filters; text filters match parts of the text, in any case
+        (``product_exact``: the product number without case or surrounding blanks)."""
         c = cases.c
-        query = query.order_by(c.number)
+        out: builtins.list[Any] = []
+        if category:
+            out.append(c.category == category)
+        if product_exact:
+            out.append(sa.func.lower(sa.func.trim(c.product_number)) == product_exact)
         if status:
-            query = query.where(c.status == status)
+            out.append(c.status == status)
         if stage:
-            query = query.where(c.stage == stage)
+            out.append(c.stage == stage)
         if severity:
-            query = query.where(c.severity == severity)
+            out.append(c.severity == severity)
         if customer:
             pattern = f"%{_escape_like(customer.lower())}%"
-            query = query.where(
+            out.append(
                 sa.or_(
                     sa.func.lower(c.customer_name).like(pattern, escape="\\"),
                     sa.func.lower(c.customer_code).like(pattern, escape="\\"),
@@ -353,16 +439,12 @@ class SqlCaseRepository:
             )
         if product:
             pattern = f"%{_escape_like(product.lower())}%"
-            query = query.where(sa.func.lower(c.product_number).like(pattern, escape="\\"))
+            out.append(sa.func.lower(c.product_number).like(pattern, escape="\\"))
         if received_from:
-            query = query.where(c.received_at >= _to_utc(received_from))
+            out.append(c.received_at >= _to_utc(received_from))
         if received_to:
-            query = query.where(c.received_at < _to_utc(received_to))
-        if numbers is not None:
-            query = query.where(c.number.in_(list(numbers)))
-        if limit:
-            query = query.limit(limit)
-        return query
+            out.append(c.received_at < _to_utc(received_to))
+        return out
 
     @staticmethod
     def _summary(row: Any) -> CaseSummary:
@@ -385,6 +467,204 @@ class SqlCaseRepository:
             updated_by=row.updated_by,
             version=row.version,
         )
+
+    # -- the ledger
+
+    def _ledger_of(
+        self, case: Case, at: datetime
+    ) -> tuple[dict[str, Any], builtins.list[tuple[str, datetime, datetime, bool]] | None]:
+        """The case's ledger columns, written with the case in one statement (without a
+        hook: marked stale for the next refresh), and its running clocks."""
+        if self._ledger is None:
+            return {"ledger_policy": None}, None
+        values, clocks = self._ledger(case, at, self)
+        values = dict(values)
+        values["stage_due_at"] = _to_utc(values.get("stage_due_at"))
+        values["stage_soon_at"] = _to_utc(values.get("stage_soon_at"))
+        return values, clocks
+
+    def _write_clocks(
+        self, number: str, clocks: Sequence[tuple[str, datetime, datetime, bool]] | None
+    ) -> None:
+        if clocks is None:
+            return
+        self._conn.execute(case_clocks.delete().where(case_clocks.c.case_number == number))
+        if clocks:
+            self._conn.execute(
+                case_clocks.insert(),
+                [
+                    {
+                        "case_number": number,
+                        "key": key,
+                        "due_at": _to_utc(due),
+                        "soon_at": _to_utc(soon),
+                        "provisional": provisional,
+                    }
+                    for key, due, soon, provisional in clocks
+                ],
+            )
+
+    def write_ledger(
+        self,
+        rows: Sequence[tuple[str, dict[str, Any], Sequence[tuple[str, datetime, datetime, bool]]]],
+    ) -> None:
+        """Write ledger columns and running clocks:
+        (number, columns, [(key, due, soon, provisional)])."""
+        if not rows:
+            return
+        numbers = [number for number, _, _ in rows]
+        for number, values, _ in rows:
+            update = dict(values)
+            update["stage_due_at"] = _to_utc(update.get("stage_due_at"))
+            update["stage_soon_at"] = _to_utc(update.get("stage_soon_at"))
+            self._conn.execute(cases.update().where(cases.c.number == number).values(**update))
+        self._conn.execute(case_clocks.delete().where(case_clocks.c.case_number.in_(numbers)))
+        clock_rows = [
+            {
+                "case_number": number,
+                "key": key,
+                "due_at": _to_utc(due),
+                "soon_at": _to_utc(soon),
+                "provisional": provisional,
+            }
+            for number, _, clocks in rows
+            for key, due, soon, provisional in clocks
+        ]
+        if clock_rows:
+            self._conn.execute(case_clocks.insert(), clock_rows)
+
+    def stale_ledger(self, fingerprint: str | None) -> builtins.list[str]:
+        """Numbers of the cases whose ledger facts were not computed under ``fingerprint``
+        (None: every case)."""
+        query = sa.select(cases.c.number).order_by(cases.c.number)
+        if fingerprint is not None:
+            query = query.where(
+                sa.or_(cases.c.ledger_policy.is_(None), cases.c.ledger_policy != fingerprint)
+            )
+        return [row.number for row in self._conn.execute(query)]
+
+    def ledger_is_current(self, fingerprint: str) -> bool:
+        """Whether every case's ledger facts were computed under ``fingerprint`` (three
+        index lookups, so it costs nothing at any store size)."""
+        column = cases.c.ledger_policy
+        for condition in (column.is_(None), column < fingerprint, column > fingerprint):
+            query = sa.select(cases.c.number).where(condition).limit(1)
+            if self._conn.execute(query).first() is not None:
+                return False
+        return True
+
+    def mark_ledger_stale(self, numbers: Iterable[str]) -> None:
+        """Other cases whose facts depend on a changed one (same-kind escalation)."""
+        wanted = builtins.list(numbers)
+        if wanted:
+            self._conn.execute(
+                cases.update().where(cases.c.number.in_(wanted)).values(ledger_policy=None)
+            )
+
+    def ledger(
+        self,
+        *,
+        now: datetime,
+        status: str | None = None,
+        stage: str | None = None,
+        severity: str | None = None,
+        customer: str | None = None,
+        product: str | None = None,
+        overdue: bool = False,
+        received_from: datetime | None = None,
+        received_to: datetime | None = None,
+        search: str | None = None,
+        sort: str = "number",
+        descending: bool = False,
+        page: int = 1,
+        page_size: int = 50,
+    ) -> LedgerPage:
+        """One page of ledger rows and the number of matching rows, in SQL."""
+        c = cases.c
+        moment = _to_utc(now)
+        state = sa.case(
+            (c.status != "open", sa.literal("closed")),
+            (c.clock_paused.is_(True), sa.literal("paused")),
+            (c.stage_due_at.is_(None), sa.literal("none")),
+            (c.stage_due_at < moment, sa.literal("overdue")),
+            (c.stage_soon_at <= moment, sa.literal("due_soon")),
+            else_=sa.literal("on_time"),
+        ).label("due_state")
+        columns = [
+            c.number, c.title, c.status, c.stage, c.severity, c.customer_name, c.customer_code,
+            c.product_number, c.received_at, c.closed_at, c.escalation_level, c.owner,
+            c.stage_due_at, state, c.version, c.updated_at,
+        ]  # fmt: skip
+        conditions = self._conditions(
+            status=status, stage=stage, severity=severity, customer=customer, product=product,
+            received_from=received_from, received_to=received_to,
+        )  # fmt: skip
+        if overdue:
+            running = sa.select(case_clocks.c.case_number).where(
+                case_clocks.c.case_number == c.number, case_clocks.c.due_at < moment
+            )
+            conditions.append(sa.and_(c.status == "open", running.exists()))
+        if search and search.strip():
+            pattern = f"%{_escape_like(search.strip().lower())}%"
+            conditions.append(
+                sa.or_(
+                    *(
+                        sa.func.lower(col).like(pattern, escape="\\")
+                        for col in (c.number, c.title, c.customer_name, c.customer_code,
+                                    c.product_number, c.owner)
+                    )
+                )
+            )  # fmt: skip
+        total = self._conn.execute(
+            sa.select(sa.func.count()).select_from(cases).where(*conditions)
+        ).scalar_one()
+        order = _LEDGER_SORTS.get(sort)
+        if order is None:
+            raise ValidationError("sort", "error.reason.not_in_choices", value=sort,
+                                  choices=", ".join(_LEDGER_SORTS))  # fmt: skip
+        key = order(c)
+        keys = [(key.desc() if descending else key.asc()).nulls_last()]
+        if sort != "number":
+            keys.append(c.number.desc() if descending else c.number.asc())
+        size = max(1, min(int(page_size), 1000))
+        number = max(1, int(page))
+        query = (
+            sa.select(*columns)
+            .where(*conditions)
+            .order_by(*keys)
+            .limit(size)
+            .offset((number - 1) * size)
+        )
+        rows = tuple(
+            LedgerRow(
+                number=r.number, title=r.title, status=r.status, stage=r.stage,
+                severity=r.severity, customer_name=r.customer_name,
+                customer_code=r.customer_code, product_number=r.product_number,
+                received_at=_aware(r.received_at),  # type: ignore[arg-type]
+                closed_at=_aware(r.closed_at), escalation_level=r.escalation_level,
+                owner=r.owner, stage_due_at=_aware(r.stage_due_at), due_state=r.due_state,
+                version=r.version, updated_at=_aware(r.updated_at),  # type: ignore[arg-type]
+            )
+            for r in self._conn.execute(query)
+        )  # fmt: skip
+        return LedgerPage(rows, total, number, size)
+
+    def attention(self, now: datetime) -> builtins.list[ClockRow]:
+        """Running clocks of open cases that are due soon or overdue at ``now``."""
+        k, c = case_clocks.c, cases.c
+        query = (
+            sa.select(c.number, c.title, c.severity, k.key, k.due_at, k.soon_at, k.provisional)
+            .select_from(case_clocks.join(cases, k.case_number == c.number))
+            .where(c.status == "open", k.soon_at <= _to_utc(now))
+            .order_by(k.due_at, c.number, k.key)
+        )
+        return [
+            ClockRow(
+                r.number, r.title, r.severity, r.key,
+                _aware(r.due_at), _aware(r.soon_at), r.provisional,  # type: ignore[arg-type]
+            )
+            for r in self._conn.execute(query)
+        ]  # fmt: skip
 
     # -- audit
 
@@ -430,6 +710,21 @@ class SqlCaseRepository:
             )
             for row in self._conn.execute(query)
         ]
+
+
+_LEDGER_SORTS: dict[str, Callable[[Any], Any]] = {
+    "number": lambda c: c.number,
+    "received": lambda c: c.received_at,
+    "due": lambda c: c.stage_due_at,
+    "severity": lambda c: c.severity,
+    "escalation": lambda c: c.escalation_level,
+    "stage": lambda c: c.stage,
+    "status": lambda c: c.status,
+    "customer": lambda c: c.customer_name,
+    "product": lambda c: c.product_number,
+    "owner": lambda c: c.owner,
+    "title": lambda c: c.title,
+}
 
 
 def _escape_like(text: str) -> str:

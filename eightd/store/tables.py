@@ -17,6 +17,7 @@ __all__ = [
     "UNMAPPED_TABLES",
     "attachments",
     "audit_log",
+    "case_clocks",
     "cases",
     "ledger",
     "ledger_causes",
@@ -58,11 +59,38 @@ cases = sa.Table(
     sa.Column("site", sa.String(200), nullable=False, server_default=""),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("closed_at", sa.DateTime(timezone=True)),
-    sa.Column("document", Document, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("created_by", sa.String(200), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_by", sa.String(200), nullable=False),
+    # ledger facts (eightd.policy.ledger), kept up to date on every save
+    sa.Column("owner", sa.String(200), nullable=False, server_default="", index=True),
+    sa.Column("stage_due_at", sa.DateTime(timezone=True), index=True),
+    sa.Column("stage_soon_at", sa.DateTime(timezone=True)),
+    sa.Column("clock_paused", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("escalation_level", sa.Integer, index=True),
+    sa.Column("customer_key", sa.String(200), nullable=False, server_default=""),
+    sa.Column("product_key", sa.String(80), nullable=False, server_default=""),
+    sa.Column("ledger_policy", sa.String(32), index=True),
+    # last: in SQLite the columns above are then read without the document's pages
+    sa.Column("document", Document, nullable=False),
+    sa.Index("ix_cases_status_number", "status", "number"),
+)
+
+# every running clock of an open case (stages, the call-back, promised replies)
+case_clocks = sa.Table(
+    "case_clocks",
+    metadata,
+    sa.Column(
+        "case_number",
+        sa.String(16),
+        sa.ForeignKey("cases.number", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("key", sa.String(16), primary_key=True),
+    sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("soon_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("provisional", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 number_sequences = sa.Table(

@@ -9,14 +9,19 @@ import sqlalchemy as sa
 from eightd.errors import StoreError
 from eightd.store.attachments import SqlAttachmentRepository
 from eightd.store.engine import read_only_options
-from eightd.store.repository import SqlCaseRepository, SqlUserRepository
+from eightd.store.repository import LedgerHook, SqlCaseRepository, SqlUserRepository
 
 __all__ = ["SqlUnitOfWork"]
+
+SQLITE_BUSY_MS = 60000  # as set on every SQLite connection (eightd.store.engine)
 
 
 class SqlUnitOfWork:
     """``with store.uow() as uow: ...; uow.commit()`` — leaving the block without
     ``commit()`` (or with an exception) rolls everything back.
+
+    ``wait=False``: do not wait for a writer holding the lock (StoreError instead), for
+    work that may as well be done later (the ledger's refresh on a read).
 
     A writing unit of work takes SQLite's write lock when it starts, so units of
     work that read then write serialize. ``read_only=True`` starts a deferred
@@ -27,9 +32,18 @@ class SqlUnitOfWork:
     users: SqlUserRepository
     attachments: SqlAttachmentRepository
 
-    def __init__(self, engine: sa.Engine, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        *,
+        read_only: bool = False,
+        ledger: LedgerHook | None = None,
+        wait: bool = True,
+    ) -> None:
         self._engine = engine
         self._read_only = read_only
+        self._ledger = ledger
+        self._wait = wait
         self._conn: sa.Connection | None = None
 
     @property
@@ -41,10 +55,15 @@ class SqlUnitOfWork:
             self._conn = self._engine.connect()
             if self._read_only:
                 self._conn.execution_options(**read_only_options(self._engine))
+            if not self._wait:
+                self._set_lock_wait(0)
             self._conn.begin()
+            if not self._wait and self._engine.dialect.name == "postgresql":
+                self._conn.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
         except sa.exc.OperationalError as exc:
+            self._close()
             raise StoreError(detail=str(exc.orig).strip()) from exc
-        self.cases = SqlCaseRepository(self._conn)
+        self.cases = SqlCaseRepository(self._conn, self._ledger)
         self.users = SqlUserRepository(self._conn)
         self.attachments = SqlAttachmentRepository(self._conn)
         return self
@@ -59,6 +78,15 @@ class SqlUnitOfWork:
         try:
             self.rollback()
         finally:
+            self._close()
+
+    def _close(self) -> None:
+        if self._conn is None:
+            return
+        try:
+            if not self._wait:
+                self._set_lock_wait(None)  # the pooled connection waits again
+        finally:
             self._conn.close()
             self._conn = None
 
@@ -68,6 +96,16 @@ class SqlUnitOfWork:
         (``eightd.analytics``); cases are changed only through ``cases``."""
         assert self._conn is not None
         return self._conn
+
+    def _set_lock_wait(self, milliseconds: int | None) -> None:
+        """SQLite: how long to wait for the write lock (None: the engine's default), set on
+        the driver's connection outside any transaction."""
+        assert self._conn is not None
+        if self._engine.dialect.name != "sqlite":
+            return
+        driver = self._conn.connection.driver_connection
+        value = SQLITE_BUSY_MS if milliseconds is None else milliseconds
+        driver.execute(f"PRAGMA busy_timeout={int(value)}")  # type: ignore[union-attr]
 
     def commit(self) -> None:
         assert self._conn is not None

@@ -33,6 +33,7 @@ __all__ = [
     "REPORT_MIME",
     "ApprovalView",
     "Block",
+    "FindingView",
     "ReportContext",
     "Row",
     "Section",
@@ -101,6 +102,19 @@ class ApprovalView:
 
 
 @dataclass
+class FindingView:
+    """A review finding at the stage it concerns: ``kind`` is ``gate`` (what keeps the
+    stage from being done), ``lint`` (the 8D review) or ``notice`` (a policy or calendar
+    warning); ``severity`` is ``blocking``, ``warning`` or ``info``."""
+
+    stage: str
+    kind: str
+    severity: str
+    text: str
+    blocking: bool = False
+
+
+@dataclass
 class ReportContext:
     lang: str
     number: str
@@ -114,6 +128,7 @@ class ReportContext:
     timeline: list[TimelineRow]
     approval: ApprovalView
     labels: dict[str, str]
+    findings: list[FindingView] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -138,8 +153,13 @@ class ReportContext:
                 "approval": ApprovalView(
                     **{**data["approval"], "rows": rows(data["approval"]["rows"])}
                 ),
+                "findings": [FindingView(**f) for f in data.get("findings", [])],
             }
         )
+
+    def findings_at(self, stage: str) -> list[FindingView]:
+        """The findings of one stage (``""``: those of the whole case)."""
+        return [f for f in self.findings if f.stage == stage]
 
     def section(self, stage: str) -> Section:
         for section in self.sections:
@@ -242,6 +262,7 @@ def build_context(
         sections=sections,
         timeline=_timeline(case, assessment, fmt),
         approval=_approval(case, assessment, fmt),
+        findings=_findings(assessment, fmt),
         labels={
             key: fmt.t(f"report.{key}")
             for key in (
@@ -659,6 +680,29 @@ def _timeline(case: Case, a: Assessment, fmt: _Fmt) -> list[TimelineRow]:
             )
         )
     return rows
+
+
+def _findings(a: Assessment, fmt: _Fmt) -> list[FindingView]:
+    """Gate refusals, 8D review findings and policy notices, each at its stage."""
+    out: list[FindingView] = []
+    for stage, items in a.gates:
+        for item in items:
+            refs = f" ({', '.join(item.refs)})" if item.refs else ""
+            severity = "blocking" if item.blocking else "warning"
+            out.append(
+                FindingView(stage.value, "gate", severity, fmt.t(item.code) + refs, item.blocking)
+            )
+    for finding in a.lint.findings:
+        severity = finding.severity.value
+        out.append(
+            FindingView(
+                finding.stage.value, "lint", severity, finding.text(fmt.lang),
+                severity == "blocking",
+            )
+        )  # fmt: skip
+    for notice in a.warnings:
+        out.append(FindingView("", "notice", "warning", notice.text(fmt.lang)))
+    return out
 
 
 def _approval(case: Case, a: Assessment, fmt: _Fmt) -> ApprovalView:

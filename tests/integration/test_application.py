@@ -3,7 +3,7 @@ settings, with a fixed clock, versioned edits and no silent overwrite."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -96,4 +96,15 @@ def test_ledger_and_overdue_as_rows_and_frames(app: Application) -> None:
     assert app.history_frame(number)["action"].iloc[0] == "open_case"
     assert app.assess(number)[0].case.stage is Stage.D0
     late.dispose()
+    app.dispose()
+
+
+def test_views_and_report_requests_show_times_in_the_policy_zone(app: Application) -> None:
+    number = app.open_complaint(make_intake(received_at=T0), title="t").case.number
+    utc_clock = _app(app.settings.database_url, now=T0.astimezone(UTC))
+    request = utc_clock.report_request(number)
+    assert request.as_of is not None and request.as_of.utcoffset() == timedelta(hours=8)
+    assert request.view["number"] == number and request.case["number"] == number
+    assert utc_clock.view(number).report_date == "2026-11-20 10:00"
+    utc_clock.dispose()
     app.dispose()

@@ -226,3 +226,20 @@ def test_no_store_url_or_password_reaches_the_kept_notebook(
     text = path.read_text("utf-8")
     assert case.number in text
     assert "sqlite:" not in text and "postgresql" not in text and "case_source" not in text
+
+
+def test_view_carries_review_findings_at_the_stage_they_concern(cases: list[Case]) -> None:
+    policy = load_policy()
+    open_case = next(c for c in cases if not c.is_closed and c.stage.index >= 3)
+    assessment = assess(open_case, policy, now=NOW)
+    view = build_context(open_case, assessment, lang="en", now=NOW)
+    gate = [f for f in view.findings if f.kind == "gate"]
+    assert {f.stage for f in gate} <= {s.value for s, _ in assessment.gates}
+    assert len(gate) == sum(len(items) for _, items in assessment.gates)
+    lint = [f for f in view.findings if f.kind == "lint"]
+    assert [f.stage for f in lint] == [f.stage.value for f in assessment.lint.findings]
+    assert all(f.text and "{" not in f.text for f in view.findings)
+    assert ReportContext.from_dict(view.to_dict()).findings == view.findings
+    assert view.findings_at(open_case.stage.value) == [
+        f for f in view.findings if f.stage == open_case.stage.value
+    ]

@@ -1,0 +1,174 @@
+"""The ledger (跟踪台账) as SQL: its facts kept up to date, and its queries.
+
+Every save through a unit of work that carries a :class:`LedgerKeeper` stores the
+case's ledger facts (:func:`eightd.policy.ledger.ledger_facts`) beside it; a case
+saved without one, or under another policy, is marked stale and recomputed by
+:func:`refresh_ledger` before the next ledger query. The ledger page, ``eightd list``
+and ``eightd overdue`` then never decode a case document.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from eightd.domain import Case, Stage
+from eightd.policy import CALLBACK, Clock, ClockState, Deadline, Policy
+from eightd.policy.grading import CaseSummary
+from eightd.policy.ledger import REPLY, ledger_facts, policy_fingerprint
+from eightd.services.cases import UnitOfWork, aware_now
+from eightd.services.workflow import Attention, _summary_of
+from eightd.store import LedgerPage
+
+__all__ = [
+    "LedgerKeeper",
+    "LedgerPage",
+    "ledger_page",
+    "overdue_from_ledger",
+    "refresh_ledger",
+]
+
+
+class LedgerKeeper:
+    """Computes a case's ledger columns when the store saves it (under one policy)."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.fingerprint = policy_fingerprint(policy)
+
+    def __call__(
+        self, case: Case, at: datetime, cases: Any
+    ) -> tuple[dict[str, Any], list[tuple[str, datetime, datetime, bool]]]:
+        others = _windowed(cases, case, self.policy)
+        return self.columns(case, at, others)
+
+    def columns(
+        self, case: Case, at: datetime, others: Iterable[CaseSummary]
+    ) -> tuple[dict[str, Any], list[tuple[str, datetime, datetime, bool]]]:
+        facts = ledger_facts(case, self.policy, now=at, others=others)
+        values = {
+            "owner": facts.owner,
+            "stage_due_at": facts.stage_due,
+            "stage_soon_at": facts.stage_soon,
+            "clock_paused": facts.paused,
+            "escalation_level": facts.escalation_level,
+            "customer_key": facts.customer_key,
+            "product_key": facts.product_key,
+            "ledger_policy": self.fingerprint,
+        }
+        return values, [(c.key, c.due, c.soon, c.provisional) for c in facts.clocks]
+
+
+def _windowed(cases: Any, case: Case, policy: Policy) -> list[CaseSummary]:
+    """The other cases received within the same-kind window (read from ledger rows)."""
+    received = case.intake.received_at or case.created_at
+    if received is None or not policy.escalation.same_kind_count:
+        return []
+    window = timedelta(days=policy.escalation.same_kind_window_days)
+    by = policy.escalation.same_kind_by
+    narrow: dict[str, Any] = {}
+    if "category" in by:
+        narrow["category"] = case.intake.category.value
+    product = case.intake.product_number.strip().casefold()
+    if "product_number" in by and product.isascii():  # SQL lower() equals casefold() here
+        narrow["product_exact"] = product
+    rows = cases.list(
+        received_from=received - window,
+        received_to=received + window + timedelta(seconds=1),
+        **narrow,
+    )
+    return [_summary_of(row) for row in rows if row.number != case.number]
+
+
+def refresh_ledger(
+    uow: UnitOfWork,
+    keeper: LedgerKeeper,
+    *,
+    now: datetime | None = None,
+    everything: bool = False,
+    batch: int = 500,
+) -> int:
+    """Recompute the ledger facts of every stale case (saved without a keeper or under
+    another policy; ``everything``: of every case). Returns how many were recomputed.
+
+    Escalation compares each case with the cases received around it, read once from
+    the ledger columns and searched by receipt time."""
+    moment = aware_now(now)
+    stale: list[str] = uow.cases.stale_ledger(None if everything else keeper.fingerprint)
+    if not stale:
+        return 0
+    summaries = sorted((_summary_of(row) for row in uow.cases.list()), key=lambda s: s.received_at)
+    times = [s.received_at for s in summaries]
+    window = timedelta(days=keeper.policy.escalation.same_kind_window_days)
+    same_kind = bool(keeper.policy.escalation.same_kind_count)
+    for start in range(0, len(stale), batch):
+        chunk = stale[start : start + batch]
+        rows = []
+        for stored in uow.cases.load(numbers=chunk):
+            case = stored.case
+            others: Sequence[CaseSummary] = ()
+            received = case.intake.received_at or case.created_at
+            if same_kind and received is not None:
+                lo = bisect.bisect_left(times, received - window)
+                hi = bisect.bisect_right(times, received + window)
+                others = [s for s in summaries[lo:hi] if s.number != case.number]
+            rows.append((case.number, *keeper.columns(case, moment, others)))
+        uow.cases.write_ledger(rows)
+    uow.commit()
+    return len(stale)
+
+
+def ledger_page(uow: UnitOfWork, *, now: datetime | None = None, **query: Any) -> LedgerPage:
+    """One page of the ledger (see :meth:`SqlCaseRepository.ledger` for the query)."""
+    page: LedgerPage = uow.cases.ledger(now=aware_now(now), **query)
+    return page
+
+
+def overdue_from_ledger(
+    uow: UnitOfWork, policy: Policy, *, now: datetime | None = None
+) -> list[Attention]:
+    """:func:`~eightd.services.workflow.needing_attention` from the ledger's clocks: open
+    cases with a clock overdue or due soon, or a promised reply overdue, ordered by the
+    earliest due time — one SQL query, no case decoded."""
+    moment = aware_now(now)
+    found: dict[str, tuple[str, list[Clock], int]] = {}
+    deadlines: dict[tuple[str, str | None], Deadline | None] = {}
+    for row in uow.cases.attention(moment):
+        title, clocks, replies = found.get(row.number, (row.title, [], 0))
+        if row.key.startswith(REPLY):
+            if row.due_at < moment:
+                replies += 1
+        else:
+            state = ClockState.OVERDUE if moment > row.due_at else ClockState.DUE_SOON
+            which = (row.key, row.severity)
+            if which not in deadlines:
+                deadlines[which] = _deadline(policy, row.key, row.severity)
+            deadline = deadlines[which]
+            clocks.append(
+                Clock(row.key, state, deadline, due=row.due_at, provisional=row.provisional)
+            )
+        found[row.number] = (title, clocks, replies)
+    order = {key: i for i, key in enumerate([*Stage.__members__, CALLBACK])}
+    result = [
+        Attention(number, title, tuple(sorted(clocks, key=lambda c: order[c.key])), replies)
+        for number, (title, clocks, replies) in found.items()
+        if clocks or replies
+    ]
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(result, key=lambda a: min((c.due or far for c in a.clocks), default=far))
+
+
+def _deadline(policy: Policy, key: str, severity: str | None) -> Deadline | None:
+    """The deadline a clock ran on (for how its due time is shown: a day or a time)."""
+    from eightd.domain import Severity
+
+    if key == CALLBACK:
+        from eightd.policy import Anchor
+
+        return Deadline(policy.closure.callback_within, Anchor.RECEIVED)
+    if key in Stage.__members__:
+        grade = Severity(severity) if severity else None
+        return policy.deadlines.for_stage(Stage(key), grade)
+    return None
