@@ -53,6 +53,8 @@ def make_store(folder: Path, n: int) -> tuple[str, list[str]]:
     cases = demo_cases_large(n, seed=0)
     store = open_store(url)
     with store.uow() as uow:
+        # a fresh store: "bench" becomes its administrator, who may import
+        services.register_first_user(uow, "bench", actor="bench", now=AS_OF)
         services.import_cases(uow, cases, user="bench")
     store.dispose()
     return url, [c.number for c in cases]

@@ -64,6 +64,7 @@ from eightd.domain import (
     Validity,
     Verification,
 )
+from eightd.errors import PermissionDeniedError
 from eightd.policy import Assessment, LintReport, Policy, load_policy
 from eightd.services.cases import ROLES
 from eightd.services.ledger import (
@@ -76,7 +77,7 @@ from eightd.services.ledger import refresh_ledger as refresh_ledger_columns
 from eightd.services.stages import ITEM_PREFIXES, Collection, Item
 from eightd.services.workflow import Attention
 from eightd.settings import Settings
-from eightd.store import AuditEntry, CaseSummary, StoredCase, User
+from eightd.store import AuditEntry, CaseSummary, StoredCase, User, UserChange
 
 if TYPE_CHECKING:
     import pandas
@@ -133,6 +134,7 @@ class Application:
         self._policy = policy
         self._now = now or _system_now
         self._keeper: LedgerKeeper | None = None
+        self._user: str | None = None
 
     @classmethod
     def from_settings(
@@ -144,7 +146,12 @@ class Application:
 
     @property
     def user(self) -> str:
-        return self.settings.user
+        """The acting user as the store authenticates it: the database login on PostgreSQL,
+        the OS account on SQLite, the hub's login in the workbench. ``--user`` /
+        ``EIGHTD_USER`` may only repeat that name (PermissionDeniedError otherwise)."""
+        if self._user is None:
+            self._user = services.acting_user(self.store, self.settings, self.policy)
+        return self._user
 
     @property
     def lang(self) -> str:
@@ -230,15 +237,24 @@ class Application:
 
     # ---------------------------------------------------------------- the store
 
-    def init_store(self) -> bool:
-        """Create or upgrade the schema; the first user of an empty store gets every role.
-        Returns whether that first user was registered."""
+    def init_store(self, admin: str | None = None, *, at: datetime | None = None) -> User | None:
+        """Create or upgrade the schema. A store without users gets its first user: ``admin``
+        (default: the acting user) with the roles admin and qe; only the schema owner may do
+        this on PostgreSQL. Returns that user, or None when the store already had users
+        (then ``admin`` is refused: later users are added by an administrator)."""
         self.store.upgrade()
         with self._uow() as uow:
-            if uow.users.list():
-                return False
-            services.set_user_roles(uow, self.user, ROLES, now=self.now())
-        return True
+            if uow.users.any():
+                if admin:
+                    raise PermissionDeniedError(
+                        "access.error.has_users", user=self.user, permission="manage_users"
+                    )
+                return None
+            first = services.register_first_user(
+                uow, (admin or "").strip() or self.user, actor=self.user, now=self._at(at)
+            )
+            uow.commit()
+        return first
 
     def upgrade_schema(self) -> None:
         """Apply the schema migrations (``eightd db upgrade``; PostgreSQL needs it)."""
@@ -262,34 +278,40 @@ class Application:
 
     def users(self) -> list[User]:
         with self._uow(read_only=True) as uow:
-            found: list[User] = uow.users.list()
-        return found
+            return services.users(uow)
+
+    def user_history(self, name: str | None = None) -> list[UserChange]:
+        """The user audit (every registration and role change), oldest first."""
+        with self._uow(read_only=True) as uow:
+            return services.user_history(uow, name)
 
     def set_user_roles(
         self, name: str, roles: Iterable[str], *, display_name: str = "", at: datetime | None = None
     ) -> User:
+        """Register a user or change their roles (the acting user needs manage_users)."""
         with self._uow() as uow:
             return services.set_user_roles(
-                uow, name, roles, display_name=display_name, now=self._at(at)
-            )
+                uow, name, roles, actor=self.user, display_name=display_name,
+                now=self._at(at), policy=self.policy,
+            )  # fmt: skip
 
-    def load_demo(self, today: date | None = None) -> tuple[int, bool]:
-        """Load the demo cases (dated around ``today``). Returns (count, already loaded)."""
+    def load_demo(self, today: date | None = None) -> tuple[int, bool, bool]:
+        """Load the demo cases (dated around ``today``). Returns (count, already loaded,
+        whether the acting user became the store's first user)."""
         from eightd.demo import demo_cases
-        from eightd.errors import ValidationError
 
         cases = demo_cases(today or self.today())
         with self._uow(ledger=False) as uow:
             present = [c.number for c in cases if uow.cases.exists(c.number)]
             if len(present) == len(cases):
-                return len(cases), True
-            if present:
-                raise ValidationError("number", "error.reason.already_exists", value=present[0])
-            if not uow.users.list():
-                services.set_user_roles(uow, self.user, ROLES, now=self.now())
-            services.import_cases(uow, cases, user=self.user, now=self.now())
+                return len(cases), True, False
+            first = not uow.users.any()
+            numbers = services.load_demo(
+                uow, user=self.user, today=today or self.today(), now=self.now(),
+                policy=self.policy,
+            )  # fmt: skip
         self.refresh_case_ledger()
-        return len(cases), False
+        return len(numbers), False, first
 
     # ---------------------------------------------------------------- reading
 
@@ -464,7 +486,12 @@ class Application:
             if version is None:
                 version = services.load_case(uow, case.number).version
             return services.replace_case(
-                uow, case, expected_version=version, user=self.user, now=self._at(at)
+                uow,
+                case,
+                expected_version=version,
+                user=self.user,
+                policy=self.policy,
+                now=self._at(at),
             )
 
     def import_cases(
@@ -481,7 +508,8 @@ class Application:
         moment = self._at(at)
         with self._uow(ledger=False) as uow:
             result = services.import_cases(
-                uow, cases, user=self.user, now=moment, replace=replace, dry_run=dry_run
+                uow, cases, user=self.user, now=moment, replace=replace, dry_run=dry_run,
+                policy=self.policy,
             )
         if not dry_run:
             self.refresh_case_ledger(at=moment)
@@ -501,6 +529,7 @@ class Application:
         with self._uow() as uow:
             return services.set_validity(
                 uow, number, validity, note, user=self.user, expected_version=version,
+                policy=self.policy,
                 now=self._at(at),
             )  # fmt: skip
 
@@ -514,7 +543,13 @@ class Application:
     ) -> StoredCase:
         with self._uow() as uow:
             return services.set_team(
-                uow, number, members, user=self.user, expected_version=version, now=self._at(at)
+                uow,
+                number,
+                members,
+                user=self.user,
+                policy=self.policy,
+                expected_version=version,
+                now=self._at(at),
             )
 
     def describe_problem(
@@ -527,7 +562,13 @@ class Application:
     ) -> StoredCase:
         with self._uow() as uow:
             return services.describe_problem(
-                uow, number, problem, user=self.user, expected_version=version, now=self._at(at)
+                uow,
+                number,
+                problem,
+                user=self.user,
+                policy=self.policy,
+                expected_version=version,
+                now=self._at(at),
             )
 
     def put_item(
@@ -544,6 +585,7 @@ class Application:
         with self._uow() as uow:
             return services.put_item(
                 uow, number, collection, item, user=self.user, expected_version=version,
+                policy=self.policy,
                 now=self._at(at),
             )  # fmt: skip
 
@@ -559,6 +601,7 @@ class Application:
         with self._uow() as uow:
             return services.remove_item(
                 uow, number, collection, item_id, user=self.user, expected_version=version,
+                policy=self.policy,
                 now=self._at(at),
             )  # fmt: skip
 
@@ -572,7 +615,13 @@ class Application:
     ) -> StoredCase:
         with self._uow() as uow:
             return services.set_fields(
-                uow, number, values, user=self.user, expected_version=version, now=self._at(at)
+                uow,
+                number,
+                values,
+                user=self.user,
+                policy=self.policy,
+                expected_version=version,
+                now=self._at(at),
             )
 
     def add_standardization(
@@ -585,7 +634,13 @@ class Application:
     ) -> StoredCase:
         with self._uow() as uow:
             return services.add_standardization(
-                uow, number, item, user=self.user, expected_version=version, now=self._at(at)
+                uow,
+                number,
+                item,
+                user=self.user,
+                policy=self.policy,
+                expected_version=version,
+                now=self._at(at),
             )
 
     def log_contact(
@@ -598,7 +653,13 @@ class Application:
     ) -> StoredCase:
         with self._uow() as uow:
             return services.log_contact(
-                uow, number, contact, user=self.user, expected_version=version, now=self._at(at)
+                uow,
+                number,
+                contact,
+                user=self.user,
+                policy=self.policy,
+                expected_version=version,
+                now=self._at(at),
             )
 
     # ---------------------------------------------------------------- workflow
@@ -640,6 +701,7 @@ class Application:
         with self._uow() as uow:
             return services.record_verification(
                 uow, number, verification, user=self.user, expected_version=version,
+                policy=self.policy,
                 now=self._at(at),
             )  # fmt: skip
 
@@ -657,7 +719,7 @@ class Application:
         with self._uow() as uow:
             return services.pause_clock(
                 uow, number, reason, start=start or self._local_day(moment), user=self.user,
-                note=note, expected_version=version, now=moment,
+                note=note, expected_version=version, now=moment, policy=self.policy,
             )  # fmt: skip
 
     def resume(
@@ -671,7 +733,7 @@ class Application:
         moment = self._at(at)
         with self._uow() as uow:
             return services.resume_clock(
-                uow, number, end=end or self._local_day(moment), user=self.user,
+                uow, number, end=end or self._local_day(moment), user=self.user, policy=self.policy,
                 expected_version=version, now=moment,
             )  # fmt: skip
 
@@ -685,7 +747,13 @@ class Application:
     ) -> StoredCase:
         with self._uow() as uow:
             return services.record_callback(
-                uow, number, callback, user=self.user, expected_version=version, now=self._at(at)
+                uow,
+                number,
+                callback,
+                user=self.user,
+                policy=self.policy,
+                expected_version=version,
+                now=self._at(at),
             )
 
     def approve(
@@ -693,12 +761,15 @@ class Application:
         number: str,
         *,
         meaning: str = "",
+        abnormal: bool = False,
         version: int | None = None,
         at: datetime | None = None,
     ) -> StoredCase:
+        """Sign the case (the approve permission); ``abnormal`` approves closing it
+        abnormally, at any stage."""
         with self._uow() as uow:
             return services.approve_case(
-                uow, number, self.policy, user=self.user, meaning=meaning,
+                uow, number, self.policy, user=self.user, meaning=meaning, abnormal=abnormal,
                 expected_version=version, now=self._at(at),
             )  # fmt: skip
 
@@ -726,6 +797,7 @@ class Application:
         with self._uow() as uow:
             return services.reopen_case(
                 uow, number, reason=reason, user=self.user, expected_version=version,
+                policy=self.policy,
                 now=self._at(at),
             )  # fmt: skip
 

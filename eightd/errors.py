@@ -139,7 +139,17 @@ class StageGateError(EightDError):
 
 
 class PermissionDeniedError(EightDError):
+    """The acting user may not do this. Params: user, and ``permission`` (a key of the
+    policy's ``[roles.permissions]``, shown as what it allows) with the ``roles`` that hold
+    it; or the names involved in an identity refusal (claimed, login)."""
+
     default_code = "error.permission_denied"
+
+    def _render_params(self, lang: str | None) -> dict[str, Any]:
+        permission = self.params.get("permission")
+        if not permission:
+            return dict(self.params)
+        return {**self.params, "action": t(f"access.permission.{permission}", lang)}
 
 
 class PolicyError(EightDError):

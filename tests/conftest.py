@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from eightd.domain import FoundAt, Intake
+from eightd.services.access import register_first_user
 from eightd.store import Store, open_store
 from tests.pg_harness import PostgresCluster, find_pg_bin
 
@@ -19,8 +20,57 @@ _db_counter = itertools.count()
 
 @pytest.fixture(autouse=True)
 def _english_unless_a_test_says_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Messages follow EIGHTD_LANG / LANG; tests read them in English unless they choose."""
+    """Messages follow EIGHTD_LANG / LANG; tests read them in English unless they choose.
+    Nobody claims a name from the environment unless a test says so."""
     monkeypatch.setenv("EIGHTD_LANG", "en")
+    monkeypatch.delenv("EIGHTD_USER", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+
+
+@pytest.fixture
+def act_as(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """``act_as("wang.qa")``: in-process commands run as that OS account from now on (the
+    acting user of a local SQLite store is the OS account, see eightd.services.access)."""
+
+    def switch(name: str) -> None:
+        monkeypatch.setattr("eightd.settings.os_user", lambda: name)
+
+    return switch
+
+
+# The people of the tests and their roles (the policy's defaults: intake, qe, approver, admin).
+STAFF: dict[str, tuple[str, ...]] = {
+    "qe.li": ("intake", "qe"),
+    "li": ("intake", "qe"),
+    "qe": ("intake", "qe"),
+    "wang": ("qe", "approver"),
+    "wang.qa": ("approver",),
+    "intake.zhao": ("intake",),
+    "zhang": ("intake", "qe"),
+    "admin": ("admin",),
+    **{f"u{i}": ("qe",) for i in range(20)},  # racing writers
+}
+
+
+def register_users(
+    store: Store,
+    users: Mapping[str, Iterable[str]] | None = None,
+    *,
+    now: datetime = datetime(2026, 11, 1, 8, 0, tzinfo=timezone(timedelta(hours=8))),
+) -> None:
+    """Give a test store its users (STAFF unless ``users`` is given), as a deployment would:
+    the first user ``admin`` registers the others. On PostgreSQL the test login is the
+    store's service login (``act_for_users``, as the workbench's is), so services may be
+    called for these named users over one connection."""
+    with store.uow() as uow:
+        login = uow.users.login()
+        if not uow.users.any():
+            first = ["admin", "service"] if login else ["admin"]
+            register_first_user(uow, login or "admin", actor=login or "admin", roles=first, now=now)
+        admin = login or "admin"
+        for name, roles in (STAFF if users is None else users).items():
+            uow.users.put(name, display_name="", roles=list(roles), at=now, actor=admin)
+        uow.commit()
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +106,16 @@ def store_url(request: pytest.FixtureRequest, tmp_path: object) -> str:
 
 @pytest.fixture
 def store(store_url: str) -> Iterator[Store]:
+    """A store with the test STAFF registered (see :func:`register_users`)."""
+    s = open_store(store_url, auto_upgrade=True)
+    register_users(s)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def empty_store(store_url: str) -> Iterator[Store]:
+    """A store without any user."""
     s = open_store(store_url, auto_upgrade=True)
     yield s
     s.dispose()

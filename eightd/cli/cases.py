@@ -47,7 +47,8 @@ def register(sub: Any, lang: str) -> None:
         parser.set_defaults(handler=handler)
         return parser
 
-    add("init", cmd_init)
+    p = add("init", cmd_init)
+    p.add_argument("--admin", metavar="NAME", help=t("cli.init.admin", lang))
 
     db = add("db", None)
     db_sub = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
@@ -115,6 +116,9 @@ def register(sub: Any, lang: str) -> None:
     user_sub.add_parser("list", help=t("cli.user.list_help", lang)).set_defaults(
         handler=cmd_user_list
     )
+    p = user_sub.add_parser("history", help=t("cli.user.history_help", lang))
+    p.add_argument("name", nargs="?")
+    p.set_defaults(handler=cmd_user_history)
 
 
 def add_filters(p: argparse.ArgumentParser, lang: str) -> None:
@@ -135,9 +139,10 @@ def filters_of(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_init(app: App, args: argparse.Namespace) -> int:
     application = app.application
-    if application.init_store():
-        # the first user of a fresh store can do everything (single-user default)
-        app.out.line(app.t("cli.init.first_user", user=app.settings.user))
+    first = application.init_store(args.admin)
+    if first is not None:  # a store without users: its first user administers it
+        roles = ", ".join(sorted(first.roles))
+        app.out.line(app.t("cli.init.first_user", user=first.name, roles=roles))
     app.out.line(app.t("cli.init.done", url=application.store_url))
     return 0
 
@@ -155,11 +160,13 @@ def cmd_db_current(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(app: App, args: argparse.Namespace) -> int:
-    count, already = app.application.load_demo(args.today)
+    count, already, first = app.application.load_demo(args.today)
     if already:
         app.out.line(app.t("cli.demo.already", count=count))
-    else:
-        app.out.line(app.t("cli.demo.loaded", count=count, url=app.application.store_url))
+        return 0
+    if first:
+        app.out.line(app.t("cli.demo.first_user", user=app.application.user))
+    app.out.line(app.t("cli.demo.loaded", count=count, url=app.application.store_url))
     return 0
 
 
@@ -417,8 +424,39 @@ def cmd_user_add(app: App, args: argparse.Namespace) -> int:
 
 def cmd_user_list(app: App, args: argparse.Namespace) -> int:
     users = app.application.users()
+    last = {c.name: c for c in app.application.user_history()}
     app.out.table(
-        [app.t("cli.user.col.name"), app.t("cli.user.col.roles")],
-        [[u.name, ", ".join(sorted(u.roles))] for u in users],
+        [app.t(f"cli.user.col.{k}") for k in ("name", "roles", "changed_by", "changed_at")],
+        [
+            [
+                u.name,
+                ", ".join(sorted(u.roles)) or "-",
+                last[u.name].actor if u.name in last else "-",
+                last[u.name].at.isoformat(timespec="seconds") if u.name in last else "-",
+            ]
+            for u in users
+        ],
     )
     return 0
+
+
+def cmd_user_history(app: App, args: argparse.Namespace) -> int:
+    changes = app.application.user_history(args.name)
+    app.out.table(
+        [app.t(f"cli.user.col.{k}") for k in ("at", "changed_by", "name", "action", "change")],
+        [
+            [
+                c.at.isoformat(timespec="seconds"),
+                c.actor,
+                c.name,
+                app.t(f"cli.user.action.{c.action}"),
+                f"{_roles_text(c.old_roles)} -> {_roles_text(c.new_roles)}",
+            ]
+            for c in changes
+        ],
+    )
+    return 0
+
+
+def _roles_text(roles: Any) -> str:
+    return "∅" if roles is None else (", ".join(sorted(roles)) or "-")

@@ -89,6 +89,7 @@ def register(sub: Any, lang: str) -> None:
 
     p = edit("approve", cmd_approve)
     p.add_argument("--meaning", default="", help=t("cli.approve.meaning", lang))
+    p.add_argument("--abnormal", action="store_true", help=t("cli.approve.abnormal", lang))
 
     p = edit("close", cmd_close)
     p.add_argument("--kind", choices=[k.value for k in ClosureKind], default="normal")
@@ -337,14 +338,17 @@ def cmd_resume(app: App, args: argparse.Namespace) -> int:
 
 def cmd_callback(app: App, args: argparse.Namespace) -> int:
     # --at: when the call-back took place (default: now)
-    callback = Callback(app.now(), app.settings.user, CallbackOutcome(args.outcome), args.note)
+    # by: the service records the acting user
+    callback = Callback(app.now(), "", CallbackOutcome(args.outcome), args.note)
     stored = app.application.record_callback(args.number, callback, version=args.version)
     _saved(app, stored)
     return 0
 
 
 def cmd_approve(app: App, args: argparse.Namespace) -> int:
-    stored = app.application.approve(args.number, meaning=args.meaning, version=args.version)
+    stored = app.application.approve(
+        args.number, meaning=args.meaning, abnormal=args.abnormal, version=args.version
+    )
     signature = stored.case.approvals[-1]
     app.out.line(app.t("cli.approve.signed", signer=signature.signer, role=signature.role,
                        hash=signature.content_hash))  # fmt: skip

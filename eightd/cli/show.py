@@ -121,7 +121,11 @@ def print_case(app: App, stored: StoredCase, assessment_lines: list[str] | None 
         ]
         or ([case.no_standardization_reason] if case.no_standardization_reason else []),
     )
-    d8 = [f"{a.signer} ({a.role}) {a.meaning} {f(a.signed_at)}" for a in case.approvals]
+    d8 = [
+        f"{a.signer} ({a.role}) {a.meaning} {f(a.signed_at)}"
+        + (" " + app.t("cli.show.imported_approval") if a.imported else "")
+        for a in case.approvals
+    ]
     if case.closure:
         c = case.closure
         ground = f" ({f(c.ground)})" if c.ground else ""

@@ -158,7 +158,7 @@ def cmd_set(app: App, args: argparse.Namespace) -> int:
 def cmd_contact(app: App, args: argparse.Namespace) -> int:
     contact = Contact(
         at=app.now(),  # --at: when the exchange took place (default: now)
-        by=app.settings.user,
+        by="",  # the service records the acting user
         channel=Channel(args.channel),
         direction=ContactDirection(args.direction),
         summary=args.summary,

@@ -489,6 +489,9 @@ class Approval:
     meaning: str = f("", required=True, max_length=NAME)
     signed_at: datetime | None = f(None, required=True)
     content_hash: str = f("", required=True, max_length=128)
+    # brought in by an import from another system (or a backup): not signed in this store,
+    # so never shown or counted as a valid signature made here
+    imported: bool = f(False, description="Imported from another system, not signed here")
 
 
 @dataclass

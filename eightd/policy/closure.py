@@ -62,8 +62,10 @@ def closure_problems(
         if not satisfied:
             missing.append("closure.normal.callback_agreed")
         return missing
-    # abnormal: seed 001 非正常关闭
+    # abnormal: seed 001 非正常关闭; approved like a closure without an 8D
     missing = [] if reason.strip() else ["closure.abnormal.reason"]
+    if policy.closure.abnormal_needs_approval and signature_state(case) is not SignatureState.VALID:
+        missing.append("closure.abnormal.approval")
     if ground is None:
         missing.append("closure.abnormal.ground")
     elif ground is AbnormalGround.UNREACHABLE and (

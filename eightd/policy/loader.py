@@ -8,6 +8,7 @@ collects *every* problem as (key path, reason) and raises one
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -35,7 +36,9 @@ from eightd.i18n import t
 from eightd.policy.intake import REQUIRABLE
 from eightd.policy.model import (
     ABNORMAL_COUNTING,
+    DEFAULT_PERMISSIONS,
     FLAGS,
+    PERMISSIONS,
     RECURRENCE_KEYS,
     AnalyticsPolicy,
     Anchor,
@@ -63,6 +66,8 @@ from eightd.resources import template_path
 __all__ = ["DEFAULT_POLICY_PATH", "GATE_ITEMS", "LINT_RULES", "load_policy", "parse_policy"]
 
 DEFAULT_POLICY_PATH = template_path("policy.toml")
+# a role name: lower-case letters, digits and _ (as ``eightd user add --role`` accepts)
+_ROLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 # Every gate item a policy may name, by stage (texts: ``gate.<stage>.<item>``).
 GATE_ITEMS: Mapping[Stage, tuple[str, ...]] = MappingProxyType(
@@ -615,6 +620,7 @@ class _Reader:
                 "unreachable_attempts",
                 "unreachable_window_days",
                 "no_8d_needs_approval",
+                "abnormal_needs_approval",
                 "limits",
                 "topic_limits",
             ],
@@ -652,6 +658,9 @@ class _Reader:
             no_8d_needs_approval=self.boolean(
                 table, "no_8d_needs_approval", path, d.no_8d_needs_approval
             ),
+            abnormal_needs_approval=self.boolean(
+                table, "abnormal_needs_approval", path, d.abnormal_needs_approval
+            ),
             limits=MappingProxyType(limits),
             topic_limits=MappingProxyType(topic_limits),
         )
@@ -664,13 +673,23 @@ class _Reader:
 
     def roles(self, data: Any, path: str) -> RolePolicy:
         d = RolePolicy()
-        table = self.table(data, path, ["approver", "approval_meaning"])
+        table = self.table(
+            data, path, ["approver", "approval_meaning", "abnormal_meaning", "permissions"]
+        )
         approver = self.text(table, "approver", path, d.approver)
         if not approver.strip():
             self.error(_join(path, "approver"), "required")
+        given = table.get("permissions", {})
+        permissions = self.permissions(given, _join(path, "permissions"))
+        if not (isinstance(given, dict) and "approve" in given):
+            # a company naming its approver role (`approver = "qa_manager"`) gives it the
+            # approve permission without repeating it in [roles.permissions]
+            permissions = MappingProxyType({**permissions, "approve": (approver or d.approver,)})
         return RolePolicy(
             approver=approver or d.approver,
             approval_meaning=self.text(table, "approval_meaning", path, d.approval_meaning),
+            abnormal_meaning=self.text(table, "abnormal_meaning", path, d.abnormal_meaning),
+            permissions=permissions,
         )
 
     def analytics(self, data: Any, path: str) -> AnalyticsPolicy:
@@ -740,3 +759,19 @@ class _Reader:
             effectiveness_check_days=checks,
             verification_alpha=float(alpha),
         )
+    def permissions(self, data: Any, path: str) -> MappingProxyType[str, tuple[str, ...]]:
+        """[roles.permissions]: each permission and the roles holding it (a company file
+        lists only what it changes; an empty list means nobody holds it)."""
+        table = self.table(data, path, PERMISSIONS)
+        found = dict(DEFAULT_PERMISSIONS)
+        for key in table:
+            if key not in PERMISSIONS:
+                continue
+            roles = []
+            for item_path, value in self.items(table, key, path):
+                if not isinstance(value, str) or not _ROLE_NAME.match(value):
+                    self.error(item_path, "bad_role", value=value)
+                else:
+                    roles.append(value)
+            found[key] = tuple(roles)
+        return MappingProxyType(found)

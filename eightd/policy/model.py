@@ -29,7 +29,9 @@ from eightd.i18n import label, t
 
 __all__ = [
     "ABNORMAL_COUNTING",
+    "DEFAULT_PERMISSIONS",
     "FLAGS",
+    "PERMISSIONS",
     "RECURRENCE_KEYS",
     "AnalyticsPolicy",
     "Anchor",
@@ -236,6 +238,8 @@ class ClosurePolicy:
     unreachable_attempts: int = 3
     unreachable_window_days: int = 30
     no_8d_needs_approval: bool = True
+    # an abnormal closure (contract conflict, customer unreachable) needs an approval too
+    abnormal_needs_approval: bool = True
     # seed 001 常见投诉关闭时限, working days from receipt, by complaint category
     limits: MappingProxyType[ComplaintCategory, int] = field(
         default_factory=lambda: MappingProxyType({})
@@ -288,6 +292,32 @@ class AnalyticsPolicy:
     effectiveness_check_days: tuple[int, ...] = (30, 60, 90)
     # significance level of the before/after test of a verification
     verification_alpha: float = 0.05
+# What a user may do, each permission held by the roles the policy lists ([roles.permissions]).
+PERMISSIONS: tuple[str, ...] = (
+    "register",  # open a complaint (D0 intake)
+    "edit",  # edit stage content, advance, verify, pause, contacts, call-backs
+    "grade",  # grade severity and priority
+    "approve",  # sign the 8D report / a closure
+    "close",  # close normally, or without an 8D
+    "close_abnormally",  # close abnormally (contract conflict, customer unreachable)
+    "reopen",  # reopen a closed case
+    "import",  # import cases from a file (another system, a backup)
+    "manage_users",  # register users and change their roles
+    "act_for_users",  # a service login (the workbench) acting for the hub's user
+)
+
+DEFAULT_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "register": ("intake", "qe"),
+    "edit": ("qe",),
+    "grade": ("qe",),
+    "approve": ("approver",),
+    "close": ("qe",),
+    "close_abnormally": ("approver",),
+    "reopen": ("qe", "approver"),
+    "import": ("admin",),
+    "manage_users": ("admin",),
+    "act_for_users": ("service",),
+}
 
 
 @dataclass(frozen=True)
@@ -301,6 +331,14 @@ class AttachmentPolicy:
 class RolePolicy:
     approver: str = "approver"
     approval_meaning: str = "8D report approved"
+    abnormal_meaning: str = "Abnormal closure approved"
+    permissions: MappingProxyType[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType(dict(DEFAULT_PERMISSIONS))
+    )
+
+    def roles_for(self, permission: str) -> tuple[str, ...]:
+        """The roles holding ``permission`` (none for an unknown permission)."""
+        return self.permissions.get(permission, ())
 
 
 @dataclass(frozen=True)

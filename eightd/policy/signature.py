@@ -34,6 +34,7 @@ class SignatureState(StrEnum):
     NONE = "none"  # never approved
     VALID = "valid"  # the latest approval signs the current content
     CHANGED_AFTER_APPROVAL = "changed_after_approval"
+    IMPORTED = "imported"  # the latest approval came with an import: not signed here
 
 
 def content_hash(case: Case) -> str:
@@ -44,11 +45,16 @@ def content_hash(case: Case) -> str:
 
 
 def signature_state(case: Case) -> SignatureState:
-    """Whether the latest approval still signs the case as it is now."""
+    """Whether the latest approval still signs the case as it is now.
+
+    An approval brought in by an import was not made in this store: it is reported as
+    imported (never valid), so it cannot open a gate a signature here is needed for."""
     signed = [a for a in case.approvals if a.signed_at is not None]
     if not signed:
         return SignatureState.NONE
     latest = max(signed, key=lambda a: a.signed_at)  # type: ignore[arg-type,return-value]
+    if latest.imported:
+        return SignatureState.IMPORTED
     if latest.content_hash == content_hash(case):
         return SignatureState.VALID
     return SignatureState.CHANGED_AFTER_APPROVAL

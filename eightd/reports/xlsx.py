@@ -40,6 +40,7 @@ _BANNER_FILL = {
     "valid": PatternFill("solid", fgColor="E8F5E9"),
     "none": PatternFill("solid", fgColor="FFEBEE"),
     "changed": PatternFill("solid", fgColor="FFF3E0"),
+    "imported": PatternFill("solid", fgColor="FFF3E0"),
 }
 _FORMULA_START = ("=", "+", "-", "@")
 

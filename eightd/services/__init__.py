@@ -1,5 +1,6 @@
 """Use cases: the one way in for the CLI, the notebooks and the report templates."""
 
+from eightd.services.access import acting_user, authorize, register_first_user
 from eightd.services.cases import (
     ImportResult,
     audit_trail,
@@ -8,10 +9,13 @@ from eightd.services.cases import (
     iter_export_cases,
     list_cases,
     load_case,
+    load_demo,
     open_case,
     replace_case,
     set_user_roles,
     update_case,
+    user_history,
+    users,
 )
 from eightd.services.stages import (
     add_standardization,
@@ -40,11 +44,13 @@ from eightd.services.workflow import (
 
 __all__ = [
     "ImportResult",
+    "acting_user",
     "add_standardization",
     "advance_stage",
     "approve_case",
     "assess_case",
     "audit_trail",
+    "authorize",
     "close_case",
     "close_without_8d",
     "describe_problem",
@@ -54,6 +60,7 @@ __all__ = [
     "iter_export_cases",
     "list_cases",
     "load_case",
+    "load_demo",
     "log_contact",
     "needing_attention",
     "open_case",
@@ -61,6 +68,7 @@ __all__ = [
     "put_item",
     "record_callback",
     "record_verification",
+    "register_first_user",
     "remove_item",
     "reopen_case",
     "replace_case",
@@ -70,4 +78,6 @@ __all__ = [
     "set_user_roles",
     "set_validity",
     "update_case",
+    "user_history",
+    "users",
 ]

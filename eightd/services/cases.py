@@ -12,7 +12,7 @@ import copy
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from eightd.domain import (
@@ -25,10 +25,16 @@ from eightd.domain import (
     case_to_dict,
     validate_case,
 )
-from eightd.errors import ValidationError
+from eightd.errors import PermissionDeniedError, ValidationError
 from eightd.policy import Policy, load_policy
 from eightd.policy.intake import require_intake
-from eightd.store import AuditEntry, CaseSummary, StoredCase, User
+from eightd.services.access import (
+    authorize,
+    default_policy,
+    refuse_protected_changes,
+    register_first_user,
+)
+from eightd.store import AuditEntry, CaseSummary, StoredCase, User, UserChange
 
 __all__ = [
     "ImportResult",
@@ -39,10 +45,13 @@ __all__ = [
     "iter_export_cases",
     "list_cases",
     "load_case",
+    "load_demo",
     "open_case",
     "replace_case",
     "set_user_roles",
     "update_case",
+    "user_history",
+    "users",
 ]
 
 # The roles eightd knows (intake, quality engineer, approver, admin). A company may name
@@ -83,8 +92,9 @@ def open_case(
     The intake must hold what the policy requires (``[intake] required``; the
     default policy when none is given). The case is validated before a number
     is drawn, so a rejected intake uses no number; numbering and insert share
-    one transaction.
+    one transaction. Needs the ``register`` permission.
     """
+    authorize(uow, user, "register", policy)
     policy = policy or load_policy()
     require_intake(intake, policy)
     at = aware_now(now)
@@ -127,6 +137,8 @@ def update_case(
     action: str,
     expected_version: int | None = None,
     now: datetime | None = None,
+    permission: str = "edit",
+    policy: Policy | None = None,
 ) -> StoredCase:
     """Apply ``change`` to a copy of the case and save it.
 
@@ -134,7 +146,9 @@ def update_case(
     instead. ``expected_version`` is the version the user's edit was based on
     (a form loaded earlier); when omitted, the version read here is used, which
     still protects against a writer racing between this read and the write.
+    ``user`` must hold ``permission`` under the policy's roles (PermissionDeniedError).
     """
+    authorize(uow, user, permission, policy)
     stored = load_case(uow, number)
     version = stored.version if expected_version is None else expected_version
     case = copy.deepcopy(stored.case)
@@ -155,17 +169,27 @@ def replace_case(
     expected_version: int,
     user: str,
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> StoredCase:
-    """Save an edited whole case (``eightd update FILE.json``), version-checked."""
+    """Save an edited whole case (``eightd update FILE.json``), version-checked.
+
+    Approvals, stage history, creation, closure, grade and pauses change only through
+    their own services: a document that changes one is refused naming the field.
+    """
+
+    def change(current: Case) -> Case:
+        refuse_protected_changes(current, case)
+        return copy.deepcopy(case)
 
     return update_case(
         uow,
         case.number,
-        lambda _current: copy.deepcopy(case),
+        change,
         user=user,
         action="edit_case",
         expected_version=expected_version,
         now=now,
+        policy=policy,
     )
 
 
@@ -187,16 +211,23 @@ def import_cases(
     now: datetime | None = None,
     replace: bool = False,
     dry_run: bool = False,
+    policy: Policy | None = None,
 ) -> ImportResult:
-    """Add complete cases (from an export), consumed one at a time (an iterator
-    streamed from a file is never held whole). All or nothing: the first bad case
-    raises and nothing is kept.
+    """Add complete cases (from an export, another system), consumed one at a time (an
+    iterator streamed from a file is never held whole). All or nothing: the first bad case
+    raises and nothing is kept. Needs the ``import`` permission.
 
     A case already stored exactly as in the file is skipped and counted, so that
     importing an export of the same store changes nothing; one that differs is
     refused unless ``replace`` (then saved as a new version, audited). ``dry_run``
     checks everything and reports what would happen, writing nothing.
+
+    Approvals of a new case were not signed here: each is kept marked ``imported`` (shown
+    as such, never as a valid signature made in this store). A replacement may not change
+    what only a service changes (approvals, stage history, creation, closure, grade,
+    pauses): refused naming the field, as for ``eightd update``.
     """
+    authorize(uow, user, "import", policy)
     at = aware_now(now)
     added: list[str] = []
     unchanged: list[str] = []
@@ -209,6 +240,7 @@ def import_cases(
                 f"cases[{i}].{exc.field}", exc.reason_code, **_extra(exc)
             ) from None
         if not uow.cases.exists(case.number):
+            case = mark_approvals_imported(case)
             uow.cases.add(case, user=user, at=at, action="import_case")
             uow.cases.reserve_number(case.number)
             added.append(case.number)
@@ -217,6 +249,7 @@ def import_cases(
         if case_to_dict(stored.case) == case_to_dict(case):
             unchanged.append(case.number)
         elif replace:
+            refuse_protected_changes(stored.case, case, prefix=f"cases[{i}].")
             uow.cases.save(
                 case, expected_version=stored.version, user=user, at=at, action="import_replace"
             )
@@ -228,6 +261,66 @@ def import_cases(
     if not dry_run:
         uow.commit()
     return ImportResult(tuple(added), tuple(unchanged), tuple(replaced), dry_run=dry_run)
+
+
+DEMO_ROLES_OF_LOCAL_USER: tuple[str, ...] = ("admin", "intake", "qe", "approver")
+
+
+def load_demo(
+    uow: UnitOfWork,
+    *,
+    user: str,
+    today: date | None = None,
+    now: datetime | None = None,
+    policy: Policy | None = None,
+) -> list[str]:
+    """Load the demo cases (``eightd demo``), built here from :mod:`eightd.demo`.
+
+    In a store without users, ``user`` becomes its first user with every role (admin,
+    intake, qe, approver) so the whole tour works for them; otherwise ``user`` needs the
+    ``import`` permission (an admin, who could give themselves these roles anyway) and gets
+    the roles of the tour it lacks (audited). The people of the demo cases are registered
+    too (their signers as approvers, everyone else as quality engineers), in the user audit
+    like any change.
+    All cases are added or none (one already present refuses the lot).
+    """
+    from eightd.demo import demo_cases
+
+    at = aware_now(now)
+    if uow.users.any():
+        account = authorize(uow, user, "import", policy)
+        if not account.roles >= set(DEMO_ROLES_OF_LOCAL_USER):  # the tour needs every role
+            roles = sorted(account.roles | set(DEMO_ROLES_OF_LOCAL_USER))
+            uow.users.put(
+                user, display_name=account.display_name, roles=roles, at=at, actor=user,
+                action="demo",
+            )  # fmt: skip
+    else:
+        register_first_user(uow, user, actor=user, roles=DEMO_ROLES_OF_LOCAL_USER, now=at)
+    cases = demo_cases(today)
+    signers = {a.signer for c in cases for a in c.approvals}
+    people = {c.created_by for c in cases} | {e.by for c in cases for e in c.history}
+    for name in sorted(signers | people):
+        if name and name != user and uow.users.get(name) is None:
+            roles = ["approver"] if name in signers else ["qe"]
+            uow.users.put(name, display_name="", roles=roles, at=at, actor=user, action="demo")
+    for case in cases:
+        if uow.cases.exists(case.number):
+            raise ValidationError("number", "error.reason.already_exists", value=case.number)
+        uow.cases.add(case, user=user, at=at, action="demo_case")
+        uow.cases.reserve_number(case.number)
+    uow.commit()
+    return [c.number for c in cases]
+
+
+def mark_approvals_imported(case: Case) -> Case:
+    """A copy of ``case`` whose approvals are marked as coming from another system."""
+    if all(a.imported for a in case.approvals):
+        return case
+    marked = copy.deepcopy(case)
+    for approval in marked.approvals:
+        approval.imported = True
+    return marked
 
 
 def _extra(exc: ValidationError) -> dict[str, Any]:
@@ -268,10 +361,18 @@ def set_user_roles(
     name: str,
     roles: Iterable[str],
     *,
+    actor: str,
     display_name: str = "",
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> User:
-    """Register a user with roles (intake, qe, approver, admin)."""
+    """Register a user with roles (intake, qe, approver, admin, ...), or change their roles.
+
+    ``actor`` needs the ``manage_users`` permission; every change is written to the user
+    audit (who, whose roles, from what to what, when). Taking that permission from the last
+    user holding it is refused (nobody could manage users any more).
+    """
+    authorize(uow, actor, "manage_users", policy)
     name = name.strip()
     if not name or len(name) > 200:
         raise ValidationError("name", "error.reason.required")
@@ -279,6 +380,25 @@ def set_user_roles(
     for role in role_list:
         if not _ROLE_NAME.match(role):
             raise ValidationError("roles", "error.reason.bad_role", value=role)
-    user: User = uow.users.put(name, display_name=display_name, roles=role_list, at=aware_now(now))
+    managers = set((policy or default_policy()).roles.roles_for("manage_users"))
+    if not managers & set(role_list) and not any(
+        managers & u.roles for u in uow.users.list() if u.name != name
+    ):
+        raise PermissionDeniedError("access.error.last_admin", user=name)
+    user: User = uow.users.put(
+        name, display_name=display_name, roles=role_list, at=aware_now(now), actor=actor
+    )
     uow.commit()
     return user
+
+
+def users(uow: UnitOfWork) -> list[User]:
+    """Every registered user with their roles (``eightd user list``)."""
+    found: list[User] = uow.users.list()
+    return found
+
+
+def user_history(uow: UnitOfWork, name: str | None = None) -> list[UserChange]:
+    """The user audit, oldest first (``eightd user history``)."""
+    changes: list[UserChange] = uow.users.history(name)
+    return changes

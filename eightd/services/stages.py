@@ -29,6 +29,7 @@ from eightd.domain import (
 )
 from eightd.domain.fields import decode_value
 from eightd.errors import ValidationError
+from eightd.policy import Policy
 from eightd.services.cases import UnitOfWork, update_case
 from eightd.store import StoredCase
 
@@ -71,6 +72,7 @@ def set_validity(
     user: str,
     expected_version: int | None = None,
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> StoredCase:
     """D0: founded or not, and the explanation given to the customer."""
 
@@ -86,6 +88,7 @@ def set_validity(
         action="set_validity",
         expected_version=expected_version,
         now=now,
+        policy=policy,
     )
 
 
@@ -97,6 +100,7 @@ def set_team(
     user: str,
     expected_version: int | None = None,
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> StoredCase:
     """D1: the investigation team (replaces the list)."""
 
@@ -111,6 +115,7 @@ def set_team(
         action="set_team",
         expected_version=expected_version,
         now=now,
+        policy=policy,
     )
 
 
@@ -122,6 +127,7 @@ def describe_problem(
     user: str,
     expected_version: int | None = None,
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> StoredCase:
     """D2: 5W2H and IS / IS-NOT."""
 
@@ -136,6 +142,7 @@ def describe_problem(
         action="describe_problem",
         expected_version=expected_version,
         now=now,
+        policy=policy,
     )
 
 
@@ -148,6 +155,7 @@ def put_item(
     user: str,
     expected_version: int | None = None,
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> tuple[StoredCase, str]:
     """Add or replace one containment action, cause, corrective action or verification.
 
@@ -185,6 +193,7 @@ def put_item(
         action=f"put_{collection}",
         expected_version=expected_version,
         now=now,
+        policy=policy,
     )
     return stored, assigned[0]
 
@@ -198,6 +207,7 @@ def remove_item(
     user: str,
     expected_version: int | None = None,
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> StoredCase:
     """Remove an item; refused (ValidationError) while other items still refer to it."""
 
@@ -216,6 +226,7 @@ def remove_item(
         action=f"remove_{collection}",
         expected_version=expected_version,
         now=now,
+        policy=policy,
     )
 
 
@@ -227,6 +238,7 @@ def add_standardization(
     user: str,
     expected_version: int | None = None,
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> StoredCase:
     """D7: a controlled document revised (PFMEA, control plan, work instruction, ...)."""
 
@@ -241,6 +253,7 @@ def add_standardization(
         action="add_standardization",
         expected_version=expected_version,
         now=now,
+        policy=policy,
     )
 
 
@@ -252,6 +265,7 @@ def log_contact(
     user: str,
     expected_version: int | None = None,
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> StoredCase:
     """DOMAIN §8: log an exchange with the customer (and any reply promised)."""
 
@@ -268,6 +282,7 @@ def log_contact(
         action="log_contact",
         expected_version=expected_version,
         now=now,
+        policy=policy,
     )
 
 
@@ -292,6 +307,7 @@ def set_fields(
     user: str,
     expected_version: int | None = None,
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> StoredCase:
     """Set simple case fields from JSON-like values (dates as ``YYYY-MM-DD``)."""
     for name in values:
@@ -314,4 +330,5 @@ def set_fields(
         action="set_fields",
         expected_version=expected_version,
         now=now,
+        policy=policy,
     )

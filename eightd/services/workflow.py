@@ -33,7 +33,7 @@ from eightd.domain import (
     Validity,
     Verification,
 )
-from eightd.errors import PermissionDeniedError, StageGateError, ValidationError
+from eightd.errors import StageGateError, ValidationError
 from eightd.policy import (
     Assessment,
     CaseSummary,
@@ -47,6 +47,7 @@ from eightd.policy import (
     suggest_priority,
     suggest_severity,
 )
+from eightd.services.access import authorize
 from eightd.services.cases import UnitOfWork, aware_now, load_case, update_case
 from eightd.store import CaseSummary as LedgerRow
 from eightd.store import StoredCase
@@ -112,7 +113,15 @@ def grade_case(
         grading.graded_at = at
 
     return update_case(
-        uow, number, change, user=user, action="grade", expected_version=expected_version, now=at
+        uow,
+        number,
+        change,
+        user=user,
+        action="grade",
+        expected_version=expected_version,
+        now=at,
+        permission="grade",
+        policy=policy,
     )
 
 
@@ -149,7 +158,14 @@ def advance_stage(
         case.stage = following
 
     return update_case(
-        uow, number, change, user=user, action="advance", expected_version=expected_version, now=at
+        uow,
+        number,
+        change,
+        user=user,
+        action="advance",
+        expected_version=expected_version,
+        now=at,
+        policy=policy,
     )
 
 
@@ -168,6 +184,7 @@ def record_verification(
     user: str,
     expected_version: int | None = None,
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> tuple[StoredCase, bool]:
     """D6: add or replace a verification (by id; an empty id gets the next ``V`` id).
 
@@ -196,6 +213,7 @@ def record_verification(
         action="record_verification",
         expected_version=expected_version,
         now=at,
+        policy=policy,
     )
     return stored, sent_back[0]
 
@@ -219,6 +237,7 @@ def pause_clock(
     note: str = "",
     expected_version: int | None = None,
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> StoredCase:
     """Stop the deadline clock from ``start`` (waiting for the customer or an agreed test).
 
@@ -249,6 +268,7 @@ def pause_clock(
         action="pause_clock",
         expected_version=expected_version,
         now=now,
+        policy=policy,
     )
 
 
@@ -260,6 +280,7 @@ def resume_clock(
     user: str,
     expected_version: int | None = None,
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> StoredCase:
     """Restart the clock: the open pause ends on ``end`` (the last day it stood still)."""
 
@@ -282,6 +303,7 @@ def resume_clock(
         action="resume_clock",
         expected_version=expected_version,
         now=now,
+        policy=policy,
     )
 
 
@@ -295,39 +317,49 @@ def approve_case(
     *,
     user: str,
     meaning: str = "",
+    abnormal: bool = False,
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> StoredCase:
     """Sign the case as it is now (seed 004 §5.5.4: the report is only valid once approved).
 
-    Only a user holding the policy's approver role may sign (PermissionDeniedError). An 8D
+    Only a user holding the ``approve`` permission may sign (PermissionDeniedError). An 8D
     is approved at D8; a complaint closed without an 8D is approved once its validity is
-    decided. The signature holds :func:`~eightd.policy.content_hash` of the case; any later
-    change of the signed content makes it invalid.
+    decided; ``abnormal`` approves closing an 8D abnormally, at any stage. The signature
+    holds :func:`~eightd.policy.content_hash` of the case; any later change of the signed
+    content makes it invalid.
     """
     at = aware_now(now)
-    role = policy.roles.approver
-    account = uow.users.get(user)
-    if account is None or role not in account.roles:
-        raise PermissionDeniedError(user=user, action="approve", role=role)
+    account = authorize(uow, user, "approve", policy)
+    holding = [r for r in policy.roles.roles_for("approve") if r in account.roles]
+    role = policy.roles.approver if policy.roles.approver in holding else holding[0]
+    default_meaning = policy.roles.abnormal_meaning if abnormal else policy.roles.approval_meaning
 
     def change(case: Case) -> None:
         _refuse_if_closed(case)
-        if case.needs_8d and case.stage is not Stage.D8:
+        if case.needs_8d and case.stage is not Stage.D8 and not abnormal:
             raise StageGateError(
                 number=case.number, stage=case.stage.value, missing=["workflow.approve_at_d8"]
             )
         signature = Approval(
             signer=user,
             role=role,
-            meaning=meaning.strip() or policy.roles.approval_meaning,
+            meaning=meaning.strip() or default_meaning,
             signed_at=at,
             content_hash=content_hash(case),
         )
         case.approvals.append(signature)
 
     return update_case(
-        uow, number, change, user=user, action="approve", expected_version=expected_version, now=at
+        uow,
+        number,
+        change,
+        user=user,
+        action="approve",
+        expected_version=expected_version,
+        now=at,
+        permission="approve",
+        policy=policy,
     )
 
 
@@ -339,6 +371,7 @@ def record_callback(
     user: str,
     expected_version: int | None = None,
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> StoredCase:
     """DOMAIN §5: a call-back to the customer after handling (satisfied, not, no answer)."""
 
@@ -355,6 +388,7 @@ def record_callback(
         action="record_callback",
         expected_version=expected_version,
         now=now,
+        policy=policy,
     )
 
 
@@ -387,6 +421,7 @@ def close_case(
             uow, number, policy, user=user, expected_version=expected_version, now=now
         )
     at = aware_now(now)
+    permission = "close_abnormally" if kind is ClosureKind.ABNORMAL else "close"
 
     def change(case: Case) -> None:
         missing = closure_problems(case, kind, policy, reason=reason, ground=ground)
@@ -404,7 +439,15 @@ def close_case(
         _close(case, closure, at, user)
 
     return update_case(
-        uow, number, change, user=user, action="close", expected_version=expected_version, now=at
+        uow,
+        number,
+        change,
+        user=user,
+        action="close",
+        expected_version=expected_version,
+        now=at,
+        permission=permission,
+        policy=policy,
     )
 
 
@@ -436,6 +479,8 @@ def close_without_8d(
         action="close_without_8d",
         expected_version=expected_version,
         now=at,
+        permission="close",
+        policy=policy,
     )
 
 
@@ -447,6 +492,7 @@ def reopen_case(
     user: str,
     expected_version: int | None = None,
     now: datetime | None = None,
+    policy: Policy | None = None,
 ) -> StoredCase:
     """DOMAIN §5: the customer is not satisfied: reopen the case at D4 (an 8D) or D0 (a case
     closed without one). The old closure stays in the audit log and the history."""
@@ -467,7 +513,15 @@ def reopen_case(
         case.stage = stage
 
     return update_case(
-        uow, number, change, user=user, action="reopen", expected_version=expected_version, now=at
+        uow,
+        number,
+        change,
+        user=user,
+        action="reopen",
+        expected_version=expected_version,
+        now=at,
+        permission="reopen",
+        policy=policy,
     )
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from eightd.errors import StoreError
 from eightd.store.attachments import Attachment
-from eightd.store.engine import create_engine, current_revision, head_revision, upgrade
+from eightd.store.engine import create_engine, current_revision, head_revision, store_error, upgrade
 from eightd.store.repository import (
     AuditEntry,
     CaseSummary,
@@ -16,7 +16,9 @@ from eightd.store.repository import (
     LedgerRow,
     StoredCase,
     User,
+    UserChange,
 )
+from eightd.store.secrets import redact_url
 from eightd.store.uow import SqlUnitOfWork
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "Store",
     "StoredCase",
     "User",
+    "UserChange",
     "open_store",
 ]
 
@@ -43,7 +46,8 @@ class Store:
 
     @property
     def url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
+        """The URL without its password (also one given as ``?password=``)."""
+        return redact_url(self.engine.url.render_as_string(hide_password=False))
 
     def uow(
         self, *, read_only: bool = False, ledger: LedgerHook | None = None, wait: bool = True
@@ -57,6 +61,13 @@ class Store:
 
     def upgrade(self) -> None:
         upgrade(self.engine)
+
+    def login(self) -> str | None:
+        """The database login (PostgreSQL ``session_user``), None on SQLite."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        with self.uow(read_only=True) as uow:
+            return uow.users.login()
 
     def is_current(self) -> bool:
         return current_revision(self.engine) == head_revision()
@@ -82,9 +93,9 @@ def open_store(url: str, *, auto_upgrade: bool | None = None) -> Store:
                 store.upgrade()
         elif not store.is_current():
             raise StoreError("error.store_outdated", url=store.url)
-    except sa.exc.OperationalError as exc:
+    except sa.exc.DBAPIError as exc:
         store.dispose()
-        raise StoreError(detail=str(exc.orig).strip()) from exc
+        raise store_error(exc, url) from None
     except BaseException:
         store.dispose()
         raise

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from eightd.errors import MissingDependencyError, StoreError
+from eightd.store.secrets import redact_url, scrub
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -19,6 +20,7 @@ __all__ = [
     "current_revision",
     "head_revision",
     "read_only_options",
+    "store_error",
     "upgrade",
 ]
 
@@ -29,24 +31,34 @@ _MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_engine(url: str) -> sa.Engine:
-    """An engine for ``url``; SQLite files get their directory, WAL and write locking."""
+    """An engine for ``url``; SQLite files get their directory, WAL and write locking.
+
+    A malformed URL is reported without its password (and without a traceback).
+    """
     try:
         parsed = make_url(url)
-    except sa.exc.ArgumentError as exc:
-        raise StoreError(detail=f"bad database URL {url!r}: {exc}") from exc
-    backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        return _sqlite_engine(parsed)
-    if backend == "postgresql":
-        if parsed.drivername == "postgresql":
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        try:
+        backend = parsed.get_backend_name()
+        if backend == "sqlite":
+            return _sqlite_engine(parsed)
+        if backend == "postgresql":
+            if parsed.drivername == "postgresql":
+                parsed = parsed.set(drivername="postgresql+psycopg")
             return sa.create_engine(parsed, pool_pre_ping=True)
-        except ModuleNotFoundError as exc:
-            raise MissingDependencyError(
-                what="psycopg (PostgreSQL driver)", hint="pip install 'eightd[postgres]'"
-            ) from exc
-    raise StoreError(detail=f"unsupported database {backend!r}: use sqlite or postgresql")
+    except ModuleNotFoundError as exc:
+        raise MissingDependencyError(
+            what="psycopg (PostgreSQL driver)", hint="pip install 'eightd[postgres]'"
+        ) from exc
+    except (sa.exc.ArgumentError, ValueError, TypeError) as exc:
+        raise StoreError(
+            "access.error.bad_url", url=redact_url(url), detail=scrub(str(exc), url)
+        ) from None
+    raise StoreError("access.error.unsupported_url", url=redact_url(url), backend=backend)
+
+
+def store_error(exc: sa.exc.DBAPIError | sa.exc.ArgumentError, url: str) -> StoreError:
+    """A driver's failure as a StoreError whose text holds no password of ``url``."""
+    detail = str(getattr(exc, "orig", None) or exc).strip()
+    return StoreError(detail=scrub(detail, url))
 
 
 def _sqlite_engine(url: sa.URL) -> sa.Engine:
@@ -114,9 +126,12 @@ def head_revision() -> str | None:
 def current_revision(engine: sa.Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
-    # read-only: opening a store must not wait for another process's long write
-    with engine.connect().execution_options(**read_only_options(engine)) as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    try:
+        # read-only: opening a store must not wait for another process's long write
+        with engine.connect().execution_options(**read_only_options(engine)) as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except sa.exc.DBAPIError as exc:
+        raise store_error(exc, engine.url.render_as_string(hide_password=False)) from None
 
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
@@ -126,5 +141,5 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     try:
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn), revision)
-    except sa.exc.OperationalError as exc:
-        raise StoreError(detail=str(exc.orig)) from exc
+    except sa.exc.DBAPIError as exc:
+        raise store_error(exc, engine.url.render_as_string(hide_password=False)) from None

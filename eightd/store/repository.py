@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from eightd.domain import Case, ComplaintNumber, case_from_dict, case_to_dict, validate_case
 from eightd.errors import ConcurrentEditError, NotFoundError, ValidationError
-from eightd.store.tables import audit_log, case_clocks, cases, number_sequences, users
+from eightd.store.tables import audit_log, case_clocks, cases, number_sequences, user_audit, users
 
 __all__ = [
     "AuditEntry",
@@ -27,6 +27,7 @@ __all__ = [
     "SqlUserRepository",
     "StoredCase",
     "User",
+    "UserChange",
 ]
 
 
@@ -133,6 +134,22 @@ class User:
     name: str
     display_name: str
     roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class UserChange:
+    """One row of the user audit: ``actor`` registered ``name`` or changed their roles."""
+
+    at: datetime
+    actor: str
+    name: str
+    action: str
+    old_roles: frozenset[str] | None
+    new_roles: frozenset[str]
+
+
+def _roles(text: str | None) -> frozenset[str]:
+    return frozenset(r for r in (text or "").split(",") if r)
 
 
 def _columns_of(case: Case) -> dict[str, Any]:
@@ -741,6 +758,8 @@ def _escape_like(text: str) -> str:
 
 
 class SqlUserRepository:
+    """Users and their roles; every change writes a row of the user audit."""
+
     def __init__(self, connection: sa.Connection) -> None:
         self._conn = connection
 
@@ -748,20 +767,84 @@ class SqlUserRepository:
         row = self._conn.execute(sa.select(users).where(users.c.name == name)).first()
         if row is None:
             return None
-        return User(row.name, row.display_name, frozenset(r for r in row.roles.split(",") if r))
+        return User(row.name, row.display_name, _roles(row.roles))
 
-    def put(self, name: str, *, display_name: str, roles: Iterable[str], at: datetime) -> User:
+    def any(self) -> bool:
+        """Whether the store has any user at all (a fresh store has none)."""
+        return self._conn.execute(sa.select(users.c.name).limit(1)).first() is not None
+
+    def put(
+        self,
+        name: str,
+        *,
+        display_name: str,
+        roles: Iterable[str],
+        at: datetime,
+        actor: str,
+        action: str = "set_roles",
+    ) -> User:
         role_set = frozenset(roles)
         values = {"display_name": display_name, "roles": ",".join(sorted(role_set))}
-        if self.get(name) is None:
+        before = self.get(name)
+        if before is None:
             self._conn.execute(users.insert().values(name=name, created_at=_to_utc(at), **values))
         else:
             self._conn.execute(users.update().where(users.c.name == name).values(**values))
+        self._conn.execute(
+            user_audit.insert().values(
+                at=_to_utc(at),
+                actor=actor,
+                name=name,
+                action=action if before is not None or action != "set_roles" else "add_user",
+                old_roles=None if before is None else ",".join(sorted(before.roles)),
+                new_roles=values["roles"],
+            )
+        )
         return User(name, display_name, role_set)
 
     def list(self) -> builtins.list[User]:
         rows = self._conn.execute(sa.select(users).order_by(users.c.name))
+        return [User(r.name, r.display_name, _roles(r.roles)) for r in rows]
+
+    def history(self, name: str | None = None) -> builtins.list[UserChange]:
+        """The user audit, oldest first (of one user when ``name`` is given)."""
+        query = sa.select(user_audit).order_by(user_audit.c.id)
+        if name is not None:
+            query = query.where(user_audit.c.name == name)
         return [
-            User(r.name, r.display_name, frozenset(x for x in r.roles.split(",") if x))
-            for r in rows
+            UserChange(
+                at=_aware(r.at),  # type: ignore[arg-type]
+                actor=r.actor,
+                name=r.name,
+                action=r.action,
+                old_roles=None if r.old_roles is None else _roles(r.old_roles),
+                new_roles=_roles(r.new_roles),
+            )
+            for r in self._conn.execute(query)
         ]
+
+    # -- who is connected
+
+    def login(self) -> str | None:
+        """The database login this connection authenticated as (PostgreSQL), or None when
+        the store cannot tell (SQLite: a local file, whoever can open it can write it)."""
+        if self._conn.dialect.name != "postgresql":
+            return None
+        # session_user is the authenticated login; current_user may differ after SET ROLE
+        return str(self._conn.exec_driver_sql("SELECT session_user").scalar_one())
+
+    def login_owns_store(self) -> bool:
+        """Whether the login may set up the store's first user: on PostgreSQL a superuser or
+        the owner of the users table (who could change it directly anyway); on SQLite
+        whoever can write the file."""
+        if self._conn.dialect.name != "postgresql":
+            return True
+        row = self._conn.execute(
+            sa.text(
+                "SELECT r.rolsuper OR t.tableowner = session_user AS owns"
+                " FROM pg_roles r, pg_tables t"
+                " WHERE r.rolname = session_user AND t.tablename = 'users'"
+                " AND t.schemaname = current_schema()"
+            )
+        ).first()
+        return bool(row and row.owns)

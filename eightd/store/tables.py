@@ -27,6 +27,7 @@ __all__ = [
     "number_sequences",
     "register_imports",
     "shipments",
+    "user_audit",
     "users",
 ]
 
@@ -243,4 +244,18 @@ attachments = sa.Table(
     sa.Column("data", sa.LargeBinary, nullable=False),
     sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("uploaded_by", sa.String(200), nullable=False),
+)
+
+
+# every registration and role change (append-only): who changed whose roles, when
+user_audit = sa.Table(
+    "user_audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False, index=True),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("old_roles", sa.String(200)),
+    sa.Column("new_roles", sa.String(200), nullable=False),
 )

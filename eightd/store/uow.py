@@ -6,9 +6,8 @@ from types import TracebackType
 
 import sqlalchemy as sa
 
-from eightd.errors import StoreError
 from eightd.store.attachments import SqlAttachmentRepository
-from eightd.store.engine import read_only_options
+from eightd.store.engine import read_only_options, store_error
 from eightd.store.repository import LedgerHook, SqlCaseRepository, SqlUserRepository
 
 __all__ = ["SqlUnitOfWork"]
@@ -60,9 +59,10 @@ class SqlUnitOfWork:
             self._conn.begin()
             if not self._wait and self._engine.dialect.name == "postgresql":
                 self._conn.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
-        except sa.exc.OperationalError as exc:
+        except sa.exc.DBAPIError as exc:
             self._close()
-            raise StoreError(detail=str(exc.orig).strip()) from exc
+            url = self._engine.url.render_as_string(hide_password=False)
+            raise store_error(exc, url) from None
         self.cases = SqlCaseRepository(self._conn, self._ledger)
         self.users = SqlUserRepository(self._conn)
         self.attachments = SqlAttachmentRepository(self._conn)

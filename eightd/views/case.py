@@ -93,7 +93,8 @@ class TimelineRow:
 
 @dataclass
 class ApprovalView:
-    """``state`` is ``valid``, ``none`` or ``changed`` (changed after approval)."""
+    """``state`` is ``valid``, ``none``, ``changed`` (changed after approval) or ``imported``
+    (an approval brought in by an import, not signed in this store)."""
 
     state: str
     banner: str
@@ -707,7 +708,12 @@ def _findings(a: Assessment, fmt: _Fmt) -> list[FindingView]:
 
 def _approval(case: Case, a: Assessment, fmt: _Fmt) -> ApprovalView:
     state = a.signature.value
-    key = {"valid": "valid", "none": "none", "changed_after_approval": "changed"}[state]
+    key = {
+        "valid": "valid",
+        "none": "none",
+        "changed_after_approval": "changed",
+        "imported": "imported",
+    }[state]
     rows: list[Row] = []
     if case.approvals:
         last = case.approvals[-1]
@@ -726,6 +732,7 @@ def _approval(case: Case, a: Assessment, fmt: _Fmt) -> ApprovalView:
         "valid": "",
         "none": "report.approval.none_note",
         "changed": "report.approval.changed_note",
+        "imported": "report.approval.imported_note",
     }
     return ApprovalView(
         state=key,

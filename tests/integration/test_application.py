@@ -26,7 +26,8 @@ T0 = datetime(2026, 11, 20, 10, tzinfo=CST)
 
 
 def _app(url: str, user: str = "qe.li", now: datetime = T0) -> Application:
-    settings = Settings(database_url=url, user=user, lang="en")
+    # the workbench's way in: the hub's login acts (through a service login on PostgreSQL)
+    settings = Settings(database_url=url, user=user, lang="en", hub_user=user)
     return Application.from_settings(settings, now=lambda: now)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
 
@@ -15,9 +17,11 @@ from tests.conftest import make_intake
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("EIGHTD_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("EIGHTD_USER", "qe.li")
+    monkeypatch.setattr("eightd.settings.os_user", lambda: "qe.li")
     monkeypatch.setenv("EIGHTD_LANG", "en")
     monkeypatch.delenv("EIGHTD_DATABASE_URL", raising=False)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["init"]) == 0  # qe.li becomes the store's first user (admin, qe)
     return tmp_path
 
 
@@ -56,7 +60,8 @@ def test_init_creates_the_default_sqlite_store_in_the_user_data_dir(
     code, out, _ = run(capsys, "init")
     assert code == 0
     assert (cli_env / "home" / "eightd.db").exists()
-    assert "qe.li" in out
+    code, out, _ = run(capsys, "user", "list")
+    assert code == 0 and "qe.li" in out and "admin, qe" in out
 
 
 def test_new_then_list_and_show(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -128,10 +133,14 @@ def test_demo_export_import_export_is_identical(
     export_file.write_text(first, encoding="utf-8")
 
     monkeypatch.setenv("EIGHTD_HOME", str(cli_env / "other-home"))
+    assert run(capsys, "init")[0] == 0
     code, out, _ = run(capsys, "import", str(export_file))
     assert code == 0 and f"Imported {len(document['cases'])}" in out
     code, second, _ = run(capsys, "export", "--format", "json")
-    assert second == first
+    # identical, except that approvals not signed in this store are marked as imported
+    approvals = [a for c in json.loads(second)["cases"] for a in c["approvals"]]
+    assert approvals and all(a["imported"] for a in approvals)
+    assert second.replace('"imported": true', '"imported": false') == first
 
 
 def test_demo_twice_is_harmless(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,7 +18,7 @@ def test_a_complaint_is_worked_from_intake_to_normal_closure_and_reported(
 ) -> None:
     monkeypatch.setenv("EIGHTD_DATABASE_URL", f"sqlite:///{tmp_path}/e.db")
     monkeypatch.setenv("EIGHTD_LANG", "en")
-    monkeypatch.setenv("EIGHTD_USER", "qe.li")
+    monkeypatch.setattr("eightd.settings.os_user", lambda: "qe.li")
 
     def write(name: str, value: object) -> str:
         path = tmp_path / name
@@ -130,9 +130,15 @@ def test_a_complaint_is_worked_from_intake_to_normal_closure_and_reported(
     ok("advance", number)
 
     # D8: only an approver signs; the customer agrees on the call-back; the case closes
-    assert main(["--user", "zhou.sales", "approve", number]) == 1
+    # the acting user is the OS account on a local store: nobody else's name can be typed
+    assert main(["--user", "wang.qa", "approve", number]) == 1
+    assert "--user" in capsys.readouterr().err
+    monkeypatch.setattr("eightd.settings.os_user", lambda: "zhou.sales")
+    assert main(["approve", number]) == 1
     assert "approver" in capsys.readouterr().err
-    ok("--user", "wang.qa", "approve", number)
+    monkeypatch.setattr("eightd.settings.os_user", lambda: "wang.qa")
+    ok("approve", number)
+    monkeypatch.setattr("eightd.settings.os_user", lambda: "qe.li")
     ok("callback", number, "--outcome", "satisfied", "--note", "customer accepts the 8D")
     ok("close", number, "--kind", "normal")
     shown = ok("show", number)

@@ -166,6 +166,7 @@ def test_cli_put_and_contact(
     from eightd.domain import case_to_dict
 
     intake.write_text(json.dumps({"title": "t", "intake": case_to_dict(make_intake())}))
+    assert main(["init"]) == 0  # the OS account becomes the store's first user (admin, qe)
     assert main(["new", str(intake), "--at", at]) == 0
     cause = tmp_path / "cause.json"
     cause.write_text(json.dumps({"text": "未按SOP操作", "category": "man"}, ensure_ascii=False))

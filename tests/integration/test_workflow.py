@@ -35,7 +35,7 @@ from eightd.errors import PermissionDeniedError, StageGateError, ValidationError
 from eightd.policy import AbnormalGround, ClockState, SignatureState, load_policy
 from eightd.services import workflow
 from eightd.store import Store
-from tests.conftest import CST, make_intake
+from tests.conftest import CST, make_intake, register_users
 
 POLICY = load_policy()
 T0 = datetime(2025, 9, 30, 10, tzinfo=CST)  # the day before the National Day break
@@ -48,9 +48,8 @@ def at(days: float) -> datetime:
 
 @pytest.fixture
 def number(store: Store) -> str:
+    register_users(store, {QE: ["qe"], MANAGER: ["approver"]})
     with store.uow() as uow:
-        services.set_user_roles(uow, QE, ["qe"], now=T0)
-        services.set_user_roles(uow, MANAGER, ["approver"], now=T0)
         intake = make_intake(
             received_at=T0, ship_date=date(2025, 9, 20), defect_kinds=[DefectKind.FUNCTIONAL]
         )
@@ -177,7 +176,9 @@ def test_failed_verification_sends_the_case_back_to_d4(store: Store, number: str
 def test_only_users_with_the_approver_role_may_approve(store: Store, number: str) -> None:
     with store.uow() as uow, pytest.raises(PermissionDeniedError) as err:
         workflow.approve_case(uow, number, POLICY, user=QE)
-    assert err.value.params == {"user": QE, "action": "approve", "role": "approver"}
+    assert err.value.params == {"user": QE, "permission": "approve", "roles": "approver"}
+    assert "the role approver is needed" in err.value.message("en")
+    assert "需要角色 approver" in err.value.message("zh")
 
 
 def test_change_after_approval_invalidates_the_signature(store: Store, number: str) -> None:
@@ -215,7 +216,12 @@ def test_closed_8d_reopens_at_root_cause_analysis(store: Store, number: str) -> 
         for day in (1, 8, 15):
             workflow.record_callback(uow, number, Callback(at(day), "cs"), user=QE)
         ground = AbnormalGround.UNREACHABLE
-        stored = workflow.close_case(uow, number, POLICY, ClosureKind.ABNORMAL, user=QE,
+        with pytest.raises(StageGateError) as refused:  # approved like a closure without 8D
+            workflow.close_case(uow, number, POLICY, ClosureKind.ABNORMAL, user=MANAGER,
+                                ground=ground, reason="no answer", now=at(16))  # fmt: skip
+        assert refused.value.missing == ["closure.abnormal.approval"]
+        workflow.approve_case(uow, number, POLICY, user=MANAGER, abnormal=True, now=at(16))
+        stored = workflow.close_case(uow, number, POLICY, ClosureKind.ABNORMAL, user=MANAGER,
                                      ground=ground, reason="no answer", now=at(16))  # fmt: skip
         closure = stored.case.closure
         assert closure is not None

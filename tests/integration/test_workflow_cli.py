@@ -19,7 +19,7 @@ RECEIVED = datetime(2025, 9, 30, 10, tzinfo=CST)  # long past: every clock has r
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("EIGHTD_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("EIGHTD_USER", "qe.li")
+    monkeypatch.setattr("eightd.settings.os_user", lambda: "qe.li")
     monkeypatch.setenv("EIGHTD_LANG", "en")
     monkeypatch.delenv("EIGHTD_DATABASE_URL", raising=False)
     monkeypatch.delenv("EIGHTD_POLICY", raising=False)
@@ -122,7 +122,11 @@ def test_approve_needs_the_approver_role(number: str, capsys: pytest.CaptureFixt
     code, _, err = run(capsys, "--user", "intern", "approve", number)
     assert code == 1
     assert "intern" in err
-    code, out, _ = run(capsys, "approve", number)  # qe.li is the first user: every role
+    code, _, err = run(capsys, "approve", number)  # the first user: admin and qe
+    assert code == 1 and "approver" in err
+    roles = ("--role", "admin", "--role", "qe", "--role", "approver")
+    assert run(capsys, "user", "add", "qe.li", *roles)[0] == 0
+    code, out, _ = run(capsys, "approve", number)
     assert code == 0
     assert "sha256:" in out
     code, out, _ = run(capsys, "close", number, "--kind", "no_8d")

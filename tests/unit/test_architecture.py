@@ -23,7 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"domain", "errors", "i18n"},
     "diagrams": {"domain", "errors", "i18n"},
     "demo": {"domain", "errors", "i18n", "policy"},
-    "services": {"domain", "errors", "i18n", "store", "policy", "settings"},
+    "services": {"domain", "errors", "i18n", "store", "policy", "settings", "demo"},
     "views": {"domain", "errors", "i18n", "policy"},
     "reports": {"resources", "files", "domain", "errors", "i18n", "diagrams", "views", "settings"},
     "analytics": {"domain", "errors", "i18n", "store", "policy", "services", "settings"},
