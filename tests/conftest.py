@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from eightd import settings
 from eightd.domain import FoundAt, Intake
 from eightd.services.access import register_first_user
 from eightd.store import Store, open_store
@@ -59,14 +60,18 @@ def register_users(
     now: datetime = datetime(2026, 11, 1, 8, 0, tzinfo=timezone(timedelta(hours=8))),
 ) -> None:
     """Give a test store its users (STAFF unless ``users`` is given), as a deployment would:
-    the first user ``admin`` registers the others. On PostgreSQL the test login is the
-    store's service login (``act_for_users``, as the workbench's is), so services may be
-    called for these named users over one connection."""
+    the first user ``admin`` registers the others. The account running the tests (the
+    PostgreSQL login, the OS account on SQLite) is the store's service account
+    (``act_for_users``, as the workbench's is): services may be called for these named users
+    over one connection, and ``JUPYTERHUB_USER`` (``Settings.hub_user``) picks who acts."""
     with store.uow() as uow:
         login = uow.users.login()
         if not uow.users.any():
             first = ["admin", "service"] if login else ["admin"]
             register_first_user(uow, login or "admin", actor=login or "admin", roles=first, now=now)
+            if login is None:  # SQLite: the OS account running the tests is the service one
+                account = settings.os_user()
+                uow.users.put(account, display_name="", roles=["service"], at=now, actor="admin")
         admin = login or "admin"
         for name, roles in (STAFF if users is None else users).items():
             uow.users.put(name, display_name="", roles=list(roles), at=now, actor=admin)

@@ -3,10 +3,10 @@
 The acting user is the authenticated one, never a name typed on the command line:
 
 - PostgreSQL (a shared store): the database login (``session_user``), mapped to the eightd
-  user of that name. A login holding the ``act_for_users`` permission (the workbench's service
-  login) acts for the hub's user (``JUPYTERHUB_USER``) instead.
-- SQLite (a local file, single user): the operating-system account running eightd (the
-  hub's user in a workbench).
+  user of that name.
+- SQLite (a local file, single user): the operating-system account running eightd.
+- The workbench behind JupyterHub: the hub's login (``JUPYTERHUB_USER``), but only when the
+  account above is a service account of the store (a role holding ``act_for_users``).
 
 ``--user`` / ``EIGHTD_USER`` may only repeat that name; naming someone else is refused.
 
@@ -74,19 +74,21 @@ def default_policy() -> Policy:
 def acting_user(store: Store, settings: Settings, policy: Policy | None = None) -> str:
     """The authenticated user for an entry point (CLI, notebook, report runner).
 
+    The account is the database login (PostgreSQL) or the OS account (SQLite). The hub's
+    login (``JUPYTERHUB_USER``) is taken instead only when that account is a service
+    account of the store (``act_for_users``): an environment variable alone names nobody.
     Raises PermissionDeniedError when ``--user`` / ``EIGHTD_USER`` names someone else.
     """
     login = store.login()
+    authenticated, how = (login, "database") if login is not None else (_settings.os_user(), "os")
     hub = settings.hub_user
-    if login is None:
-        authenticated, how = (hub, "hub") if hub else (_settings.os_user(), "os")
-    elif hub and hub != login:
+    if hub and hub != authenticated:
         with store.uow(read_only=True) as uow:
-            if not _may(uow.users.get(login), "act_for_users", policy):
-                raise PermissionDeniedError("access.error.not_login", user=hub, login=login)
+            if not _may(uow.users.get(authenticated), "act_for_users", policy):
+                raise PermissionDeniedError(
+                    f"access.error.not_service.{how}", user=hub, login=authenticated
+                )
         authenticated, how = hub, "hub"
-    else:
-        authenticated, how = login, "database"
     claimed = settings.claimed_user
     if claimed is not None and claimed != authenticated:
         raise PermissionDeniedError(

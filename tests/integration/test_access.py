@@ -440,3 +440,24 @@ def test_init_then_demo_gives_the_local_user_every_role_of_the_tour(
     assert "approver" in listed["Martin Xu"]  # a signer of the demo cases
     assert main(["--db", url, "user", "history", "alice"]) == 0
     assert "demo" in capsys.readouterr().out  # the roles the demo added are audited
+
+
+def test_the_hub_login_acts_only_through_a_service_account(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("JUPYTERHUB_USER", "wang.qa")
+    before = world.snapshot()
+    code, err = world.run(capsys, "qe.li", "set", world.number, "title=forged")
+    assert code == 1 and "may not act for the workbench user wang.qa" in err
+    assert world.snapshot() == before
+
+    monkeypatch.delenv("JUPYTERHUB_USER")
+    assert world.run(capsys, "boss", "user", "add", "workbench", "--role", "service")[0] == 0
+    monkeypatch.setenv("JUPYTERHUB_USER", "qe.li")
+    code, err = world.run(capsys, "workbench", "set", world.number, "title=From the hub")
+    assert code == 0, err
+    store = open_store(world.base_url)
+    with store.uow(read_only=True) as uow:
+        stored = services.load_case(uow, world.number)
+    store.dispose()
+    assert (stored.case.title, stored.updated_by) == ("From the hub", "qe.li")

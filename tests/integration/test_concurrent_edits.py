@@ -19,7 +19,7 @@ import pytest
 from eightd.application import Application
 from eightd.settings import Settings
 from eightd.store import Store
-from tests.conftest import CST, make_intake
+from tests.conftest import CST, make_intake, register_users
 
 pytestmark = pytest.mark.slow
 
@@ -28,8 +28,12 @@ CLI = "import sys, eightd.cli; sys.exit(eightd.cli.main(sys.argv[1:]))"
 
 
 def _env(url: str, user: str, home: Path) -> dict[str, str]:
+    # who acts: the workbench's way (the hub's login through the store's service account)
     env = dict(os.environ)
-    env.update(EIGHTD_DATABASE_URL=url, EIGHTD_USER=user, EIGHTD_LANG="en", EIGHTD_HOME=str(home))
+    env.update(
+        EIGHTD_DATABASE_URL=url, JUPYTERHUB_USER=user, EIGHTD_LANG="en", EIGHTD_HOME=str(home)
+    )
+    env.pop("EIGHTD_USER", None)
     return env
 
 
@@ -45,9 +49,9 @@ def _eightd(url: str, user: str, home: Path, *args: str) -> subprocess.Completed
 
 @pytest.fixture
 def number(store: Store, store_url: str) -> str:
-    app = Application(Settings(store_url, "qe.li", "en"), store=store, now=lambda: T0)
-    app.init_store()  # qe.li: every role
-    app.set_user_roles("qe.wang", ["qe"])
+    register_users(store, {"qe.li": ["intake", "qe"], "qe.wang": ["qe"]})
+    settings = Settings(store_url, "qe.li", "en", hub_user="qe.li")
+    app = Application(settings, store=store, now=lambda: T0)
     return app.open_complaint(make_intake(received_at=T0), title="Cold solder joints").case.number
 
 
