@@ -4,14 +4,14 @@ and database URLs shown without their password: the rules without a database."""
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from eightd.domain import Approval, Case, Stage, StageEvent, StageEventKind
 from eightd.errors import PermissionDeniedError, PolicyError, ValidationError
-from eightd.policy import SignatureState, content_hash, load_policy, signature_state
+from eightd.policy import SignatureState, assess, content_hash, load_policy, signature_state
 from eightd.policy.model import PERMISSIONS
 from eightd.services.access import refuse_protected_changes
 from eightd.store.secrets import redact_url, scrub
@@ -128,3 +128,24 @@ def test_a_driver_message_loses_every_spelling_of_the_password() -> None:
     url = "postgresql://qe:d%C3%A9j%C3%A0%22vu@db/x"  # déjà"vu
     text = 'auth failed for "déjà\\"vu" (d\\xe9j\\xe0"vu, déjà"vu, d%C3%A9j%C3%A0%22vu)'
     assert "vu" not in scrub(text, url).replace("***", "")
+
+
+@pytest.mark.parametrize(("lang", "banner"), [("en", "IMPORTED APPROVAL"), ("zh", "导入的批准")])
+def test_a_report_shows_an_imported_approval_as_imported_never_as_approved(
+    lang: str, banner: str
+) -> None:
+    from eightd.demo import demo_cases
+    from eightd.reports.render import page_html
+    from eightd.views.case import build_context
+
+    case = next(c for c in demo_cases(date(2026, 11, 23)) if c.approvals and c.is_closed)
+    for approval in case.approvals:
+        approval.imported = True
+    policy = load_policy()
+    ctx = build_context(case, assess(case, policy, now=NOW), lang=lang, now=NOW)
+    assert ctx.approval.state == "imported"
+    assert ctx.approval.banner.startswith(banner)
+    html = page_html(ctx, {}, NOW)
+    assert 'data-approval="imported"' in html and 'data-approval="valid"' not in html
+    assert ctx.approval.note  # says it was not signed in this store
+    assert "APPROVED" not in ctx.approval.banner.replace("IMPORTED APPROVAL", "")
