@@ -17,7 +17,7 @@ AT = "2026-12-02T10:00+08:00"
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("EIGHTD_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("EIGHTD_USER", "qe.li")
+    monkeypatch.setattr("eightd.settings.os_user", lambda: "qe.li")  # the acting OS account
     monkeypatch.setenv("EIGHTD_LANG", "en")
     monkeypatch.delenv("EIGHTD_DATABASE_URL", raising=False)
     monkeypatch.delenv("EIGHTD_POLICY", raising=False)

@@ -20,7 +20,7 @@ from tests.integration.test_cli import _intake_file, run
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("EIGHTD_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("EIGHTD_USER", "qe.li")
+    monkeypatch.setattr("eightd.settings.os_user", lambda: "qe.li")  # the acting OS account
     monkeypatch.delenv("EIGHTD_DATABASE_URL", raising=False)
     return tmp_path
 
@@ -35,6 +35,7 @@ def umask_022() -> Iterator[None]:
 
 
 def _one_case(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "init")[0] == 0  # qe.li: the store's first user (admin, qe)
     assert run(capsys, "new", str(_intake_file(cli_env / "intake.json")))[0] == 0
 
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from eightd import services
 from eightd.demo import demo_cases
 from eightd.store import open_store
+from tests.conftest import register_users
 
 TODAY = date(2026, 11, 20)
 
@@ -88,6 +89,7 @@ class Importer:
 @pytest.fixture
 def importer(store_url: str) -> Iterator[Importer]:
     store = open_store(store_url, auto_upgrade=True)
+    register_users(store, {"qe.li": ["admin"], "importer": ["admin"]})  # import: admin only
     with store.uow() as uow:
         services.import_cases(uow, demo_cases(TODAY)[:1], user="qe.li")
     store.dispose()
@@ -128,6 +130,7 @@ def test_readers_see_the_import_once_it_commits(importer: Importer) -> None:
 
 def test_a_read_only_unit_of_work_refuses_to_write(store_url: str) -> None:
     store = open_store(store_url, auto_upgrade=True)
+    register_users(store, {"qe.li": ["admin"]})  # import: admin only
     try:
         with pytest.raises(sa.exc.DBAPIError), store.uow(read_only=True) as uow:
             services.import_cases(uow, demo_cases(TODAY)[:1], user="qe.li")
