@@ -508,7 +508,12 @@ class Application:
         moment = self._at(at)
         with self._uow(ledger=False) as uow:
             result = services.import_cases(
-                uow, cases, user=self.user, now=moment, replace=replace, dry_run=dry_run,
+                uow,
+                cases,
+                user=self.user,
+                now=moment,
+                replace=replace,
+                dry_run=dry_run,
                 policy=self.policy,
             )
         if not dry_run:
