@@ -461,3 +461,24 @@ def test_the_hub_login_acts_only_through_a_service_account(
         stored = services.load_case(uow, world.number)
     store.dispose()
     assert (stored.case.title, stored.updated_by) == ("From the hub", "qe.li")
+
+
+@pytest.mark.parametrize("field", ["approvals", "history", "created_by"])
+def test_import_replace_refuses_a_case_whose_approvals_or_history_were_changed(
+    world: World, field: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = _stored(world)
+    case.title = "changed, so it differs"
+    FORGERIES[field](case)
+    file = world.files / "replace.json"
+    file.write_text(dumps_export([case]), encoding="utf-8")
+    before = world.snapshot()
+    code, err = world.run(capsys, "boss", "import", str(file), "--replace")
+    assert code == 1
+    assert f"error: cases[0].{field}" in err  # the message names the field
+    assert world.snapshot() == before
+    honest = _stored(world)
+    honest.title = "changed, honestly"
+    file.write_text(dumps_export([honest]), encoding="utf-8")
+    assert world.run(capsys, "boss", "import", str(file), "--replace")[0] == 0
+    assert _stored(world).title == "changed, honestly"

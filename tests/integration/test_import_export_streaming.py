@@ -3,6 +3,7 @@ whatever the size of the store or the file; the size of a file is checked first.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from eightd import services
 from eightd.cli import main
 from eightd.demo import demo_cases, demo_cases_large
 from eightd.domain import Case, dumps_export, write_export
+from eightd.services.cases import mark_approvals_imported
 from eightd.store import Store
 
 TODAY = date(2026, 11, 20)
@@ -25,9 +27,11 @@ TODAY = date(2026, 11, 20)
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("EIGHTD_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("EIGHTD_USER", "qe.li")
+    monkeypatch.setattr("eightd.settings.os_user", lambda: "qe.li")  # the acting OS account
     monkeypatch.delenv("EIGHTD_DATABASE_URL", raising=False)
     monkeypatch.delenv("EIGHTD_MAX_IMPORT_MB", raising=False)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["init"]) == 0  # qe.li becomes the store's first user (admin, qe)
     return tmp_path
 
 
@@ -57,7 +61,7 @@ def test_export_reads_the_store_in_batches_and_writes_each_case_before_the_next_
 ) -> None:
     cases = demo_cases_large(25, seed=1, today=TODAY)
     with store.uow() as uow:
-        services.import_cases(uow, cases, user="qe.li")
+        services.import_cases(uow, cases, user="admin")  # import: admin only
     out = io.StringIO()
     pulled: list[str] = []
 
@@ -74,7 +78,8 @@ def test_export_reads_the_store_in_batches_and_writes_each_case_before_the_next_
     # 10 + 10 + 5 rows: three pages of at most a batch each, never the whole store
     assert len(statements) == 3
     assert all("LIMIT" in s for s in statements)
-    assert out.getvalue() == dumps_export(cases)
+    # the approvals came with the import: they are kept marked as imported
+    assert out.getvalue() == dumps_export([mark_approvals_imported(c) for c in cases])
 
 
 def test_a_file_over_the_import_limit_is_refused_before_it_is_read(

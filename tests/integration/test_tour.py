@@ -41,7 +41,6 @@ def test_the_tour_runs_on_a_fresh_store(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EIGHTD_")}
     env.update(
         EIGHTD_HOME=str(tmp_path / "home"),
-        EIGHTD_USER="qe.li",
         EIGHTD_LANG="en",
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
     )
