@@ -759,6 +759,7 @@ class _Reader:
             effectiveness_check_days=checks,
             verification_alpha=float(alpha),
         )
+
     def permissions(self, data: Any, path: str) -> MappingProxyType[str, tuple[str, ...]]:
         """[roles.permissions]: each permission and the roles holding it (a company file
         lists only what it changes; an empty list means nobody holds it)."""

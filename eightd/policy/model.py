@@ -292,6 +292,8 @@ class AnalyticsPolicy:
     effectiveness_check_days: tuple[int, ...] = (30, 60, 90)
     # significance level of the before/after test of a verification
     verification_alpha: float = 0.05
+
+
 # What a user may do, each permission held by the roles the policy lists ([roles.permissions]).
 PERMISSIONS: tuple[str, ...] = (
     "register",  # open a complaint (D0 intake)
