@@ -313,7 +313,7 @@ DEFAULT_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "edit": ("qe",),
     "grade": ("qe",),
     "approve": ("approver",),
-    "close": ("qe",),
+    "close": ("qe", "approver"),
     "close_abnormally": ("approver",),
     "reopen": ("qe", "approver"),
     "import": ("admin",),

@@ -91,7 +91,9 @@ class Session:
         if lang:
             settings = settings.with_(lang=normalize_lang(lang))
         if user:
-            settings = settings.with_(user=user)
+            # the page's user is taken like the hub's login: it acts only when the store's
+            # authenticated account (the workbench's) is a service account (act_for_users)
+            settings = settings.with_(user=user, hub_user=user)
         self.app = Application(
             settings, store=self.app.store, policy=self.app.policy, now=self.clock
         )

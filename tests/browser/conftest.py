@@ -79,18 +79,21 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
 def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
     home = tmp_path_factory.mktemp("workbench")
     database_url = f"sqlite:///{home}/eightd.db"
-    settings = Settings.from_env(database_url=database_url, user="it.admin", lang="en")
+    settings = Settings.from_env(database_url=database_url, lang="en")
     with Application.from_settings(settings) as app:
-        app.init_store()  # the first user gets every role
+        app.init_store()  # the OS account running the tests: the first user (admin)
         app.set_user_roles(QE, ["intake", "qe"], display_name="Li QE")
         app.set_user_roles(APPROVER, ["approver"], display_name="Wang QA")
         app.load_demo(today=datetime.fromisoformat(NOW).date())  # a ledger worth looking at
         app.set_user_roles("zhou.sales", ["intake"])
+        # the workbench's account acts for the page's (the hub's) user
+        roles = {*next(u.roles for u in app.users() if u.name == app.user), "service"}
+        app.set_user_roles(app.user, sorted(roles))
     port = free_port()
     env = {
         **os.environ,
         "EIGHTD_DATABASE_URL": database_url,
-        "EIGHTD_USER": QE,
+        "JUPYTERHUB_USER": QE,
         "EIGHTD_LANG": "en",
         "EIGHTD_HOME": str(home),
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),

@@ -31,7 +31,8 @@ MARKUP = "<img src=x onerror=alert(1)>"
 
 @pytest.fixture
 def app(workbench: Workbench) -> Iterator[Application]:
-    settings = Settings.from_env(database_url=workbench.database_url, user=QE, lang="en")
+    settings = Settings.from_env(database_url=workbench.database_url, lang="en")
+    settings = settings.with_(hub_user=QE)  # through the workbench's service account
     with Application.from_settings(settings, now=lambda: datetime.fromisoformat(NOW)) as app:
         yield app
 

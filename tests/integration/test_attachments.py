@@ -23,7 +23,8 @@ NOW = datetime(2026, 11, 20, 10, 0, tzinfo=CST)
 
 @pytest.fixture
 def app(store: Store) -> Iterator[Application]:
-    settings = Settings.from_env(database_url=store.url, user="qe.li", lang="en")
+    # qe.li acts through the store's service account (the workbench's way in)
+    settings = Settings.from_env(database_url=store.url, lang="en").with_(hub_user="qe.li")
     with Application(settings, store=store, now=lambda: NOW) as app:
         app.init_store()
         yield app

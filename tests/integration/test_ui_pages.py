@@ -23,8 +23,9 @@ MARKUP = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture
-def app(tmp_path: object) -> Iterator[Application]:
-    settings = Settings.from_env(database_url=f"sqlite:///{tmp_path}/e.db", user="qe.li", lang="en")
+def app(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[Application]:
+    monkeypatch.setattr("eightd.settings.os_user", lambda: "qe.li")  # the acting OS account
+    settings = Settings.from_env(database_url=f"sqlite:///{tmp_path}/e.db", lang="en")
     with Application.from_settings(settings, now=lambda: NOW) as app:
         app.init_store()
         yield app
