@@ -83,7 +83,8 @@ def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
     with Application.from_settings(settings) as app:
         app.init_store()  # the OS account running the tests: the first user (admin)
         app.set_user_roles(QE, ["intake", "qe"], display_name="Li QE")
-        app.set_user_roles(APPROVER, ["approver", "qe"], display_name="Wang QA")  # signs, calls back
+        # the approver signs and works the call-back
+        app.set_user_roles(APPROVER, ["approver", "qe"], display_name="Wang QA")
         app.load_demo(today=datetime.fromisoformat(NOW).date())  # a ledger worth looking at
         app.set_user_roles("zhou.sales", ["intake"])
         # the workbench's account acts for the page's (the hub's) user
