@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from eightd.domain.enums import ContactDirection, Stage, StageEventKind
+from eightd.domain.enums import ClosureKind, ContactDirection, Stage, StageEventKind
 from eightd.domain.model import Case
 from eightd.policy.calendar import WorkingCalendar
 from eightd.policy.grading import severity_in_force
@@ -46,6 +46,7 @@ class ClockState(StrEnum):
     DONE_LATE = "done_late"
     DONE = "done"  # done, but when is not recorded
     UNTIMED = "untimed"  # the policy sets no deadline for it
+    CLOSED_ABNORMALLY = "closed_abnormally"  # rule CL-3: never read as "on time"
 
 
 ATTENTION = frozenset({ClockState.OVERDUE, ClockState.DUE_SOON})
@@ -149,9 +150,20 @@ def _unknown_topic(case: Case, policy: Policy) -> Notice:
     return Notice.of("closure.limit.unknown_topic_grade", topic=topic)
 
 
+def _closed_abnormally(case: Case, stage: Stage | None) -> bool:
+    """Rule CL-3: the case was closed abnormally before this stage (or the call-back) was done."""
+    closure = case.closure
+    if not case.is_closed or closure is None or closure.kind is not ClosureKind.ABNORMAL:
+        return False
+    return stage is None or stage is Stage.D8 or stage.index >= case.stage.index
+
+
 def _stage_clock(case: Case, stage: Stage, ctx: _Context) -> Clock:
     done_at = stage_done_at(case, stage)
     passed = _passed(case, stage)
+    if _closed_abnormally(case, stage):
+        deadline = deadline_for(case, stage, ctx.policy)
+        return Clock(stage.value, ClockState.CLOSED_ABNORMALLY, deadline, done_at=done_at)
     if not case.needs_8d and stage not in (Stage.D0, Stage.D8):
         return Clock(stage.value, ClockState.UNTIMED)
     deadline = deadline_for(case, stage, ctx.policy)
@@ -167,6 +179,8 @@ def _stage_clock(case: Case, stage: Stage, ctx: _Context) -> Clock:
 def _callback_clock(case: Case, ctx: _Context) -> Clock:
     """DOMAIN §5: the customer is called back within the policy's time after approval."""
     deadline = Deadline(ctx.policy.closure.callback_within, Anchor.RECEIVED)
+    if _closed_abnormally(case, None):
+        return Clock(CALLBACK, ClockState.CLOSED_ABNORMALLY, deadline)
     signed = [a.signed_at for a in case.approvals if a.signed_at is not None]
     start = max(signed) if signed else None
     calls = sorted(c.at for c in case.callbacks if c.at and start and c.at >= start)

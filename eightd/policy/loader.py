@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from eightd.domain.enums import (
+    AbnormalGround,
     ComplaintCategory,
     ContainmentLocation,
     DefectKind,
@@ -615,6 +616,8 @@ class _Reader:
                 "unreachable_attempts",
                 "unreachable_window_days",
                 "no_8d_needs_approval",
+                "abnormal_grounds",
+                "abnormal_needs_approval",
                 "limits",
                 "topic_limits",
             ],
@@ -651,6 +654,12 @@ class _Reader:
             ),
             no_8d_needs_approval=self.boolean(
                 table, "no_8d_needs_approval", path, d.no_8d_needs_approval
+            ),
+            abnormal_grounds=frozenset(
+                self.members(table, "abnormal_grounds", path, AbnormalGround)
+            ),
+            abnormal_needs_approval=self.boolean(
+                table, "abnormal_needs_approval", path, d.abnormal_needs_approval
             ),
             limits=MappingProxyType(limits),
             topic_limits=MappingProxyType(topic_limits),

@@ -14,6 +14,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from eightd.domain.enums import (
+    AbnormalGround,
     ComplaintCategory,
     ContainmentLocation,
     DefectKind,
@@ -236,6 +237,10 @@ class ClosurePolicy:
     unreachable_attempts: int = 3
     unreachable_window_days: int = 30
     no_8d_needs_approval: bool = True
+    # rule CL-3: the grounds an abnormal closure may cite, and whether only the approver
+    # role may close a case abnormally (checked by the services)
+    abnormal_grounds: frozenset[AbnormalGround] = frozenset(AbnormalGround)
+    abnormal_needs_approval: bool = True
     # seed 001 常见投诉关闭时限, working days from receipt, by complaint category
     limits: MappingProxyType[ComplaintCategory, int] = field(
         default_factory=lambda: MappingProxyType({})

@@ -387,6 +387,12 @@ def close_case(
             uow, number, policy, user=user, expected_version=expected_version, now=now
         )
     at = aware_now(now)
+    if kind is ClosureKind.ABNORMAL and policy.closure.abnormal_needs_approval:
+        # rule CL-3: an abnormal closure is approved: only the approver role decides it
+        role = policy.roles.approver
+        account = uow.users.get(user)
+        if account is None or role not in account.roles:
+            raise PermissionDeniedError(user=user, action="close_abnormal", role=role)
 
     def change(case: Case) -> None:
         missing = closure_problems(case, kind, policy, reason=reason, ground=ground)
