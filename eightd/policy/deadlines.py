@@ -10,7 +10,7 @@ later stage); D8 is done when the case is closed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -18,12 +18,14 @@ from zoneinfo import ZoneInfo
 from eightd.domain.enums import ClosureKind, ContactDirection, Stage, StageEventKind
 from eightd.domain.model import Case
 from eightd.policy.calendar import WorkingCalendar
+from eightd.policy.gates import check_gate
 from eightd.policy.grading import severity_in_force
 from eightd.policy.model import Anchor, Deadline, Duration, Notice, Policy
 from eightd.policy.pauses import paused_days
 
 __all__ = [
     "ATTENTION",
+    "DONE_STATES",
     "CALLBACK",
     "Clock",
     "ClockState",
@@ -50,6 +52,7 @@ class ClockState(StrEnum):
 
 
 ATTENTION = frozenset({ClockState.OVERDUE, ClockState.DUE_SOON})
+DONE_STATES = frozenset({ClockState.DONE, ClockState.DONE_ON_TIME, ClockState.DONE_LATE})
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,14 @@ class Clock:
     paused: bool = False
     # rule CA-2: the due date counts days of a year whose official calendar is not loaded
     provisional: bool = False
+    # rule GT-0: the case moved past the stage without its gate met (skipped, or imported
+    # without its content): the stage is not shown as done
+    gate_unmet: bool = False
+
+    @property
+    def shown_done(self) -> bool:
+        """Done, and its gate met: what the ledger, reports and screens show as done."""
+        return self.state in DONE_STATES and not self.gate_unmet
 
     @property
     def stage(self) -> Stage | None:
@@ -167,13 +178,15 @@ def _stage_clock(case: Case, stage: Stage, ctx: _Context) -> Clock:
     if not case.needs_8d and stage not in (Stage.D0, Stage.D8):
         return Clock(stage.value, ClockState.UNTIMED)
     deadline = deadline_for(case, stage, ctx.policy)
+    unmet = passed and case.needs_8d and bool(check_gate(case, stage, ctx.policy))
     if deadline is None:
         state = ClockState.DONE if passed else ClockState.UNTIMED
-        return Clock(stage.value, state, done_at=done_at)
+        return Clock(stage.value, state, done_at=done_at, gate_unmet=unmet)
     start = _anchor_time(case, stage, deadline.anchor, until=done_at or ctx.now)
     # rule DL-5: a pause stops only the clocks the policy names
     stops = stage in ctx.policy.deadlines.paused_stages
-    return _clock(stage.value, deadline, start, done_at, passed, ctx, pausable=stops)
+    clock = _clock(stage.value, deadline, start, done_at, passed, ctx, pausable=stops)
+    return replace(clock, gate_unmet=unmet) if unmet else clock
 
 
 def _callback_clock(case: Case, ctx: _Context) -> Clock:

@@ -190,6 +190,7 @@ _COLOURS = {  # by ClockState
     "done": "#2e7d32",
     "untimed": "#90a4ae",
     "closed_abnormally": "#6a1b9a",
+    "gate_unmet": "#8d6e63",  # passed without its gate met (rule GT-0)
 }
 
 

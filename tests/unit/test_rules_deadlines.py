@@ -101,3 +101,28 @@ def test_dl5_waiting_for_the_customer_does_not_stop_the_first_response() -> None
     d0 = schedule(case, POLICY, now=at(2026, 10, 10, 9)).clock(Stage.D0)
     assert d0.state is ClockState.OVERDUE
     assert not d0.paused
+
+
+# ---------------------------------------------------------------- rule GT-0
+
+
+def test_gt0_stage_passed_without_its_gate_met_is_not_shown_done() -> None:
+    from tests.unit._policy_support import complete_case
+
+    case = complete_case()
+    case.containment = []  # imported without its D3 content
+    case.containment_removed_on = None
+    result = schedule(case, POLICY, now=at(2025, 11, 10))
+    d3 = result.clock(Stage.D3)
+    assert d3.gate_unmet
+    assert not d3.shown_done
+    d4 = result.clock(Stage.D4)
+    assert not d4.gate_unmet
+
+
+def test_gt0_stage_with_its_gate_met_is_shown_done() -> None:
+    from tests.unit._policy_support import complete_case
+
+    result = schedule(complete_case(), POLICY, now=at(2025, 11, 10))
+    assert all(not c.gate_unmet for c in result.clocks)
+    assert result.clock(Stage.D2).shown_done
