@@ -25,8 +25,8 @@ from eightd.policy.pauses import paused_days
 
 __all__ = [
     "ATTENTION",
-    "DONE_STATES",
     "CALLBACK",
+    "DONE_STATES",
     "Clock",
     "ClockState",
     "Schedule",
