@@ -116,8 +116,12 @@ def test_fishbone_has_one_text_element_per_cause() -> None:
     drawing = draw(case)
     nodes = drawing.having("cause")
     assert sorted(n.id for n in nodes) == sorted(f"cause-{c.id}" for c in case.causes)
+    categories = {c.id: c.category for c in case.causes}
     for c in case.causes:
-        assert drawing.by_id(f"cause-{c.id}").text == f"{c.id} {c.text}"
+        # FB-1: a sub-cause drawn on another bone than its parent says which cause it explains
+        other_bone = c.parent and categories[c.parent] is not c.category
+        marker = f" explains {c.parent}" if other_bone else ""
+        assert drawing.by_id(f"cause-{c.id}").text == f"{c.id} {c.text}{marker}"
 
 
 def test_fishbone_draws_the_six_bones_in_the_chosen_language() -> None:
