@@ -1,4 +1,4 @@
-"""Closure rules (DOMAIN §5, seed 001) and the non-8D paths (DOMAIN §1).
+"""Closure rules (rules CL-1 … CL-4, rules CL-1 … CL-5) and the non-8D paths (rules IN-1, VA-1).
 
 Each function returns the message codes of what keeps the case from being closed
 (or reopened); an empty list means the move is allowed. The services raise
@@ -101,5 +101,5 @@ def _no_8d_problems(case: Case, policy: Policy) -> list[str]:
 
 
 def reopen_problems(case: Case) -> list[str]:
-    """A case can be reopened only when it is closed (DOMAIN §5: back to D4)."""
+    """A case can be reopened only when it is closed (rules CL-1 … CL-4: back to D4)."""
     return [] if case.is_closed else ["closure.reopen.not_closed"]

@@ -1,4 +1,4 @@
-"""Due dates of each 8D stage from the policy, and whether each is on time (DOMAIN §3).
+"""Due dates of each 8D stage from the policy, and whether each is on time (rules DL-1 … DL-6).
 
 A clock starts at its anchor (receipt, the customer's latest feedback, or the stage's
 entry), runs for the policy's working days, hours or calendar days, and stops on the
@@ -36,7 +36,7 @@ __all__ = [
     "stage_done_at",
 ]
 
-CALLBACK = "callback"  # the clock of the call-back after approval (DOMAIN §5)
+CALLBACK = "callback"  # the clock of the call-back after approval (rules CL-1 … CL-4)
 
 
 class ClockState(StrEnum):
@@ -190,7 +190,7 @@ def _stage_clock(case: Case, stage: Stage, ctx: _Context) -> Clock:
 
 
 def _callback_clock(case: Case, ctx: _Context) -> Clock:
-    """DOMAIN §5: the customer is called back within the policy's time after approval."""
+    """rules CL-1 … CL-4: the customer is called back within the policy's time after approval."""
     deadline = Deadline(ctx.policy.closure.callback_within, Anchor.RECEIVED)
     if _closed_abnormally(case, None):
         return Clock(CALLBACK, ClockState.CLOSED_ABNORMALLY, deadline)

@@ -1,6 +1,6 @@
 """The company policy as typed, frozen values (read from TOML by :mod:`eightd.policy.loader`).
 
-Every number and list here is a default of DOMAIN.md that a company may change in
+Every number and list here is a default of docs/RULES.md that a company may change in
 its own policy file; the code reads these values and never hard-codes a rule.
 """
 
@@ -89,7 +89,7 @@ class Anchor(StrEnum):
     """Where a deadline's clock starts."""
 
     RECEIVED = "received"  # intake.received_at
-    LATEST_FEEDBACK = "latest_feedback"  # the customer's latest inbound contact (seed 004 §4.3.3)
+    LATEST_FEEDBACK = "latest_feedback"  # the customer's latest inbound contact (rule DL-3)
     STAGE_ENTERED = "stage_entered"  # when the stage was last entered
 
 
@@ -123,17 +123,17 @@ class MatchRule:
 
 @dataclass(frozen=True)
 class GradingPolicy:
-    # checked in this order; the first matching grade wins (seed 004 §4.2)
+    # checked in this order; the first matching grade wins (rule GR-1)
     severity: tuple[tuple[Severity, MatchRule], ...] = ()
     severity_fallback: Severity | None = Severity.GENERAL
-    # seed 002 §二(二)
+    # rule GR-2
     priority: tuple[tuple[Priority, MatchRule], ...] = ()
     priority_fallback: Priority = Priority.MEDIUM
 
 
 @dataclass(frozen=True)
 class EscalationPolicy:
-    """Seed 000 complaint levels. A threshold of 0 switches that rule off."""
+    """Rules ES-1, ES-2. A threshold of 0 switches that rule off."""
 
     level1_flags: frozenset[str] = frozenset({"injury", "media_or_lawsuit", "major_economic_loss"})
     level1_unresolved_days: int = 30
@@ -241,7 +241,7 @@ class ClosurePolicy:
     # role may close a case abnormally (checked by the services)
     abnormal_grounds: frozenset[AbnormalGround] = frozenset(AbnormalGround)
     abnormal_needs_approval: bool = True
-    # seed 001 常见投诉关闭时限, working days from receipt, by complaint category
+    # rule CL-5, working days from receipt, by complaint category
     limits: MappingProxyType[ComplaintCategory, int] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -256,7 +256,7 @@ class ClosurePolicy:
         return self.limits.get(category)
 
 
-# seed 004 §5.1.1: without these quality may refuse the complaint (besides the customer,
+# rule IN-1: without these quality may refuse the complaint (besides the customer,
 # product, defect and receipt time, which every complaint has)
 DEFAULT_INTAKE_REQUIRED = ("ship_date", "shipped_quantity", "defect_rate_or_counts", "found_at")
 

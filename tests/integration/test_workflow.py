@@ -1,5 +1,5 @@
 """The workflow use cases on a real store: grading, gated stage moves, verification sent
-back to D4, clock pauses, approval signatures, closure and reopening (DOMAIN §1–§5)."""
+back to D4, clock pauses, approval signatures, closure and reopening (docs/RULES.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Closure (DOMAIN §5, seed 001) and the non-8D paths (DOMAIN §1)."""
+"""Closure (rules CL-1 … CL-4, rules CL-1 … CL-5) and the non-8D paths (rules IN-1, VA-1)."""
 
 from __future__ import annotations
 
