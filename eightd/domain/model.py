@@ -464,9 +464,7 @@ class Closure:
     closed_at: datetime | None = f(None, required=True)
     closed_by: str = f("", max_length=NAME)
     reason: str = f("", description="Required for abnormal closure and closure without 8D")
-    ground: AbnormalGround | None = f(
-        None, description="Why an abnormal closure (rules CL-1 … CL-5)"
-    )
+    ground: AbnormalGround | None = f(None, description="Why an abnormal closure (rule CL-3)")
     customer_accepted: bool | None = f(None)
     lessons_learned: str = f("")
     team_recognition: str = f("")

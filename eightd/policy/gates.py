@@ -1,4 +1,4 @@
-"""Stage gates: what must exist before a stage counts as done (rules GT-D0 … GT-D8, rules GT-D0 … GT-D8).
+"""Stage gates: what must exist before a stage counts as done (rules GT-D0 … GT-D8).
 
 Each gate item has a stable code (``gate.D3.containment_quantities``, a catalog key);
 the policy says whether it blocks, warns or is off. :func:`check_gate` gives the

@@ -381,7 +381,7 @@ def close_case(
 ) -> StoredCase:
     """Close an 8D normally (approved, customer called back and agrees) or abnormally
     (contract conflict with a written reason; unreachable on N call-backs within the
-    window). rules CL-1 … CL-4, rules CL-1 … CL-5. For the non-8D paths use :func:`close_without_8d`."""
+    window). Rules CL-1 … CL-4. For the non-8D paths use :func:`close_without_8d`."""
     if kind is ClosureKind.NO_8D:
         return close_without_8d(
             uow, number, policy, user=user, expected_version=expected_version, now=now

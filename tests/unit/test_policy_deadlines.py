@@ -1,4 +1,4 @@
-"""Deadlines per stage and grade (rules DL-1 … DL-6, rules DL-1 … DL-6, rules CL-1 … CL-5), on real dates:
+"""Deadlines per stage and grade (rules DL-1 … DL-6, CL-5), on real dates:
 the 2025 National Day break (1–8 Oct), its make-up days (Sun 28 Sep, Sat 11 Oct) and
 ordinary weekends."""
 

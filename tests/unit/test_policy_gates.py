@@ -1,4 +1,4 @@
-"""Stage gates (rules GT-D0 … GT-D8, rules GT-D0 … GT-D8): what must exist before a stage is done."""
+"""Stage gates (rules GT-D0 … GT-D8): what must exist before a stage is done."""
 
 from __future__ import annotations
 
