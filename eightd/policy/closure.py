@@ -1,4 +1,4 @@
-"""Closure rules (rules CL-1 … CL-4, rules CL-1 … CL-5) and the non-8D paths (rules IN-1, VA-1).
+"""Closure rules (rules CL-1 … CL-5) and the non-8D paths (rules IN-1, VA-1).
 
 Each function returns the message codes of what keeps the case from being closed
 (or reopened); an empty list means the move is allowed. The services raise

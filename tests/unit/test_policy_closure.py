@@ -1,4 +1,4 @@
-"""Closure (rules CL-1 … CL-4, rules CL-1 … CL-5) and the non-8D paths (rules IN-1, VA-1)."""
+"""Closure (rules CL-1 … CL-5) and the non-8D paths (rules IN-1, VA-1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Grading and escalation, rules GR-1, GR-2, ES-1, ES-2 (rule GR-1, rule GR-2, rules ES-1, ES-2)."""
+"""Grading and escalation, rules GR-1, GR-2, ES-1, ES-2."""
 
 from __future__ import annotations
 
