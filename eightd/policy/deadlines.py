@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -177,16 +177,32 @@ def _stage_clock(case: Case, stage: Stage, ctx: _Context) -> Clock:
         return Clock(stage.value, ClockState.CLOSED_ABNORMALLY, deadline, done_at=done_at)
     if not case.needs_8d and stage not in (Stage.D0, Stage.D8):
         return Clock(stage.value, ClockState.UNTIMED)
-    deadline = deadline_for(case, stage, ctx.policy)
+    deadline = deadline_for(case, stage, ctx.policy) or _customer_deadline(case, stage, ctx.policy)
     unmet = passed and case.needs_8d and bool(check_gate(case, stage, ctx.policy))
     if deadline is None:
         state = ClockState.DONE if passed else ClockState.UNTIMED
         return Clock(stage.value, state, done_at=done_at, gate_unmet=unmet)
-    start = _anchor_time(case, stage, deadline.anchor, until=done_at or ctx.now)
     # rule DL-5: a pause stops only the clocks the policy names
     stops = stage in ctx.policy.deadlines.paused_stages
-    clock = _clock(stage.value, deadline, start, done_at, passed, ctx, pausable=stops)
+    clocks = []
+    for candidate in (deadline, _customer_deadline(case, stage, ctx.policy)):
+        if candidate is not None:
+            start = _anchor_time(case, stage, candidate.anchor, until=done_at or ctx.now)
+            clocks.append(
+                _clock(stage.value, candidate, start, done_at, passed, ctx, pausable=stops)
+            )
+    # rule DL-7: the stricter of the company's and the customer's deadline applies
+    clock = min(clocks, key=_due_key)
     return replace(clock, gate_unmet=unmet) if unmet else clock
+
+
+def _customer_deadline(case: Case, stage: Stage, policy: Policy) -> Deadline | None:
+    code = case.intake.customer_code
+    return policy.deadlines.for_customer(stage, code) if code and case.needs_8d else None
+
+
+def _due_key(clock: Clock) -> datetime:
+    return clock.due or datetime.max.replace(tzinfo=UTC)
 
 
 def _callback_clock(case: Case, ctx: _Context) -> Clock:

@@ -514,7 +514,9 @@ class _Reader:
     def deadlines(self, data: Any, path: str) -> DeadlinePolicy:
         grades = [s.value for s in Severity]
         table = self.table(
-            data, path, ["due_soon", "pause_reasons", "paused_stages", "default", *grades]
+            data,
+            path,
+            ["due_soon", "pause_reasons", "paused_stages", "default", "customers", *grades],
         )
         due_soon = None
         if "due_soon" in table:
@@ -533,7 +535,21 @@ class _Reader:
             for g in grades
             if g in table
         }
+        customers_path = _join(path, "customers")
+        customers = {
+            code: MappingProxyType(
+                {
+                    stage: dl
+                    for stage, dl in self.stage_deadlines(
+                        table, _join(customers_path, code)
+                    ).items()
+                    if dl is not None
+                }
+            )
+            for code, table in self.table(table.get("customers", {}), customers_path, None).items()
+        }
         return DeadlinePolicy(
+            by_customer=MappingProxyType(customers),
             due_soon=due_soon or Duration(24, "hours"),
             pause_reasons=frozenset(self.members(table, "pause_reasons", path, PauseReason)),
             paused_stages=frozenset(self.members(table, "paused_stages", path, Stage)),

@@ -161,6 +161,14 @@ class DeadlinePolicy:
     by_severity: MappingProxyType[Severity, MappingProxyType[Stage, Deadline | None]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    # rule DL-7: a customer's own limits by customer code; the stricter one applies
+    by_customer: MappingProxyType[str, MappingProxyType[Stage, Deadline]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def for_customer(self, stage: Stage, customer_code: str) -> Deadline | None:
+        """The customer's own deadline for a stage (rule DL-7), if its profile sets one."""
+        return self.by_customer.get(customer_code, MappingProxyType({})).get(stage)
 
     def for_stage(self, stage: Stage, severity: Severity | None) -> Deadline | None:
         """The grade's deadline for a stage, else the default one (a grade may drop it)."""

@@ -126,3 +126,43 @@ def test_gt0_stage_with_its_gate_met_is_shown_done() -> None:
     result = schedule(complete_case(), POLICY, now=at(2025, 11, 10))
     assert all(not c.gate_unmet for c in result.clocks)
     assert result.clock(Stage.D2).shown_done
+
+
+# ---------------------------------------------------------------- rule DL-7
+
+
+def _with_customer(**stages: object):  # type: ignore[no-untyped-def]
+    from tests.unit.test_policy_deadlines import policy_with
+
+    return policy_with(deadlines={"customers": {"NW-AUTO": stages}})
+
+
+def test_dl7_customer_limit_stricter_than_the_company_applies() -> None:
+    policy = _with_customer(D4={"working_days": 5})
+    case = make_case("202609-0011", received=RECEIVED, customer_code="NW-AUTO")
+    d4 = schedule(case, policy, now=NOW).clock(Stage.D4)
+    # 5 working days: 8, 9, Sat 10 (make-up), 12, 13 Oct; the company's 7 would be 15 Oct
+    assert d4.due == end_of(date(2026, 10, 13))
+
+
+def test_dl7_company_limit_stricter_than_the_customer_applies() -> None:
+    policy = _with_customer(D8={"working_days": 10}, D3={"working_days": 1})
+    case = make_case("202609-0012", received=RECEIVED, customer_code="NW-AUTO")
+    result = schedule(case, policy, now=NOW)
+    assert result.clock(Stage.D8).due == at(2026, 10, 7, 10)  # one week, not 10 working days
+    assert result.clock(Stage.D3).due == at(2026, 10, 1, 10)  # 24 h, not 1 working day
+
+
+def test_dl7_other_customers_keep_the_company_limits() -> None:
+    policy = _with_customer(D4={"working_days": 5})
+    case = make_case("202609-0013", received=RECEIVED, customer_code="OTHER")
+    assert schedule(case, policy, now=NOW).clock(Stage.D4).due == end_of(date(2026, 10, 15))
+
+
+def test_dl7_customer_limit_across_2027_new_year_is_provisional() -> None:
+    policy = _with_customer(D8={"working_days": 3})
+    case = make_case("202612-0011", received=at(2026, 12, 30, 10), customer_code="NW-AUTO")
+    d8 = schedule(case, policy, now=at(2026, 12, 30, 11)).clock(Stage.D8)
+    # 31 Dec, (1 Jan 2027 off), 4, 5 Jan: stricter than one week (6 Jan)
+    assert d8.due == end_of(date(2027, 1, 5))
+    assert d8.provisional
