@@ -61,7 +61,14 @@ from eightd.policy.model import (
 )
 from eightd.resources import template_path
 
-__all__ = ["DEFAULT_POLICY_PATH", "GATE_ITEMS", "LINT_RULES", "load_policy", "parse_policy"]
+__all__ = [
+    "DEFAULT_POLICY_PATH",
+    "GATE_ITEMS",
+    "LINT_RULES",
+    "load_policy",
+    "parse_policy",
+    "read_official_year",
+]
 
 DEFAULT_POLICY_PATH = template_path("policy.toml")
 
@@ -144,6 +151,32 @@ def parse_policy(data: Mapping[str, Any], *, source: str | Path = "") -> Policy:
     if reader.errors:
         raise PolicyError(errors=reader.errors, source=str(source))
     return policy
+
+
+def read_official_year(path: Path) -> tuple[int, list[date], list[date]]:
+    """An official calendar year (rule CA-2): ``year``, its ``holidays`` (every day off that
+    is not a weekend day, at least one) and its ``workdays`` (weekend days declared working
+    days), all inside that year. Raises :class:`PolicyError` naming each bad key."""
+    data = _read_toml(path)
+    reader = _Reader(path.parent)
+    table = reader.table(data, "", ["year", "holidays", "workdays"])
+    year = table.get("year")
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2099:
+        reader.error("year", "not_year", value=year)
+        year = 0
+    holidays = reader.dates(table, "holidays", "")
+    workdays = reader.dates(table, "workdays", "")
+    if not holidays:
+        reader.error("holidays", "required_items")
+    for key, days in (("holidays", holidays), ("workdays", workdays)):
+        for day in days:
+            if year and day.year != year:
+                reader.error(key, "not_in_year", value=day.isoformat(), year=year)
+    for day in sorted(set(holidays) & set(workdays)):
+        reader.error("workdays", "day_both", value=day.isoformat())
+    if reader.errors:
+        raise PolicyError(errors=reader.errors, source=str(path))
+    return year, holidays, workdays
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -344,7 +377,15 @@ class _Reader:
         )
 
     def calendar(self, data: Any, path: str) -> CalendarPolicy:
-        keys = ("library", "weekend", "file", "holidays", "workdays", "covered_years")
+        keys = (
+            "library",
+            "weekend",
+            "file",
+            "directory",
+            "holidays",
+            "workdays",
+            "covered_years",
+        )
         table = self.table(data, path, [*keys, "beyond_coverage"])
         library = self.choice(
             table.get("library", "chinese"), _join(path, "library"), ("chinese", "weekends-only")
@@ -369,12 +410,31 @@ class _Reader:
             holidays += extra[0]
             workdays += extra[1]
             covered += extra[2]
+        directory = self.text(table, "directory", path, "")
+        folder = ""
+        if directory:
+            resolved = (
+                Path(directory) if Path(directory).is_absolute() else self.base_dir / directory
+            )
+            folder = str(resolved.resolve())
+            for year_file in sorted(resolved.glob("*.toml")) if resolved.is_dir() else []:
+                try:
+                    year, days_off, working = read_official_year(year_file)
+                except PolicyError as exc:
+                    for key, reason in exc.errors:
+                        self.error(_join(path, "directory"), "in_file", file=str(year_file),
+                                   key=key, reason=reason)  # fmt: skip
+                    continue
+                holidays += days_off
+                workdays += working
+                covered.append(year)
         for day in sorted(set(holidays) & set(workdays)):
             self.error(_join(path, "workdays"), "day_both", value=day.isoformat())
         return CalendarPolicy(
             library=library or "chinese",  # type: ignore[arg-type]
             weekend=tuple(sorted(set(weekend))),
             file=file,
+            directory=folder,
             holidays=tuple(sorted(set(holidays))),
             workdays=tuple(sorted(set(workdays))),
             covered_years=tuple(sorted(set(covered))),

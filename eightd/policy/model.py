@@ -104,6 +104,9 @@ class CalendarPolicy:
     library: Literal["chinese", "weekends-only"] = "chinese"
     weekend: tuple[int, ...] = (6, 7)  # ISO weekdays off outside the library's years
     file: str = ""  # company calendar file, resolved against the policy file's folder
+    # rule CA-2: a folder of official years (<year>.toml) an administrator loads with
+    # `eightd calendar load`; the absolute path, or "" when the policy names none
+    directory: str = ""
     holidays: tuple[date, ...] = ()
     workdays: tuple[date, ...] = ()
     covered_years: tuple[int, ...] = ()  # years declared complete by the company
