@@ -29,6 +29,7 @@ __all__ = [
     "IsIsNotDimension",
     "PauseReason",
     "Priority",
+    "RemedyKind",
     "Severity",
     "Stage",
     "StageEventKind",
@@ -239,6 +240,16 @@ _CONTROLLED = frozenset(
         DocumentKind.DRAWING,
     }
 )
+
+
+class RemedyKind(StrEnum):
+    """What a retail customer is given (rule RT-1)."""
+
+    REFUND = "refund"
+    REPLACEMENT = "replacement"
+    REMAKE = "remake"
+    REPAIR = "repair"
+    DISCOUNT = "discount"
 
 
 class ClosureKind(StrEnum):

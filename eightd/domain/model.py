@@ -36,6 +36,7 @@ from eightd.domain.enums import (
     IsIsNotDimension,
     PauseReason,
     Priority,
+    RemedyKind,
     Severity,
     Stage,
     StageEventKind,
@@ -62,6 +63,7 @@ __all__ = [
     "IsIsNot",
     "Pause",
     "ProblemDescription",
+    "Remedy",
     "StageEvent",
     "StandardizationItem",
     "TeamMember",
@@ -459,6 +461,20 @@ class Callback:
 
 
 @dataclass
+class Remedy:
+    """Rule RT-1: the remedy agreed with a retail customer, and when it was carried out."""
+
+    kind: RemedyKind = f(RemedyKind.REFUND)
+    agreed_at: datetime | None = f(None, required=True, description="When it was agreed")
+    done_at: datetime | None = f(None, description="Refund paid / replacement shipped")
+    note: str = f("")
+
+    def check(self, path: str) -> None:
+        if self.done_at and self.agreed_at and self.done_at < self.agreed_at:
+            raise ValidationError(_join(path, "done_at"), "error.reason.end_before_start")
+
+
+@dataclass
 class Closure:
     kind: ClosureKind = f(ClosureKind.NORMAL)
     closed_at: datetime | None = f(None, required=True)
@@ -567,6 +583,7 @@ class Case:
     no_standardization_reason: str = f("")
     read_across: list[str] = f(default_factory=list, max_items=100)
     callbacks: list[Callback] = f(default_factory=list, max_items=100)
+    remedy: Remedy | None = f(None, description="Retail remedy agreed (rule RT-1)")
     closure: Closure | None = f(None)
     approvals: list[Approval] = f(default_factory=list, max_items=50)
     contacts: list[Contact] = f(default_factory=list, max_items=500)

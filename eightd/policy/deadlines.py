@@ -27,6 +27,7 @@ __all__ = [
     "ATTENTION",
     "CALLBACK",
     "DONE_STATES",
+    "REMEDY",
     "Clock",
     "ClockState",
     "Schedule",
@@ -36,7 +37,8 @@ __all__ = [
     "stage_done_at",
 ]
 
-CALLBACK = "callback"  # the clock of the call-back after approval (rules CL-1 … CL-4)
+CALLBACK = "callback"  # the clock of the call-back after approval (rule CL-1)
+REMEDY = "remedy"  # the clock of a retail remedy (rule RT-1)
 
 
 class ClockState(StrEnum):
@@ -131,6 +133,9 @@ def schedule(
     )
     clocks = [_stage_clock(case, stage, ctx) for stage in Stage]
     clocks.append(_callback_clock(case, ctx))
+    remedy = _remedy_clock(case, ctx)
+    if remedy is not None:
+        clocks.append(remedy)
     topic = case.intake.topic
     if topic and topic not in policy.closure.topic_limits and not case.needs_8d:
         ctx.warnings.append(_unknown_topic(case, policy))
@@ -203,6 +208,18 @@ def _customer_deadline(case: Case, stage: Stage, policy: Policy) -> Deadline | N
 
 def _due_key(clock: Clock) -> datetime:
     return clock.due or datetime.max.replace(tzinfo=UTC)
+
+
+def _remedy_clock(case: Case, ctx: _Context) -> Clock | None:
+    """Rule RT-1: a refund or replacement agreed with a retail customer is carried out
+    within the policy's working days."""
+    remedy = case.remedy
+    days = ctx.policy.retail.remedy_limits.get(remedy.kind) if remedy else None
+    if remedy is None or days is None:
+        return None
+    deadline = Deadline(Duration(days, "working_days"), Anchor.RECEIVED)
+    done = remedy.done_at
+    return _clock(REMEDY, deadline, remedy.agreed_at, done, done is not None, ctx, pausable=False)
 
 
 def _callback_clock(case: Case, ctx: _Context) -> Clock:

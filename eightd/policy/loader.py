@@ -25,6 +25,7 @@ from eightd.domain.enums import (
     DocumentKind,
     PauseReason,
     Priority,
+    RemedyKind,
     Severity,
     Stage,
     TeamRole,
@@ -57,6 +58,7 @@ from eightd.policy.model import (
     LintSeverity,
     MatchRule,
     Policy,
+    RetailPolicy,
     RolePolicy,
 )
 from eightd.resources import template_path
@@ -357,6 +359,7 @@ class _Reader:
             "gates": self.gates,
             "lint": self.lint,
             "closure": self.closure,
+            "retail": self.retail,
             "roles": self.roles,
             "analytics": self.analytics,
             "attachments": self.attachments,
@@ -746,6 +749,18 @@ class _Reader:
         return AttachmentPolicy(
             max_mb=self.integer(table, "max_mb", path, AttachmentPolicy.max_mb, minimum=1)
         )
+
+    def retail(self, data: Any, path: str) -> RetailPolicy:
+        table = self.table(data, path, ["remedy_limits"])
+        limits_path = _join(path, "remedy_limits")
+        kinds = [k.value for k in RemedyKind]
+        limits_table = self.table(table.get("remedy_limits", {}), limits_path, kinds)
+        limits = {
+            RemedyKind(key): self.integer(limits_table, key, limits_path, 1, minimum=1)
+            for key in limits_table
+            if key in kinds
+        }
+        return RetailPolicy(remedy_limits=MappingProxyType(limits))
 
     def roles(self, data: Any, path: str) -> RolePolicy:
         d = RolePolicy()

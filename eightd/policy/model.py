@@ -21,6 +21,7 @@ from eightd.domain.enums import (
     DocumentKind,
     PauseReason,
     Priority,
+    RemedyKind,
     Severity,
     Stage,
     TeamRole,
@@ -51,6 +52,7 @@ __all__ = [
     "MatchRule",
     "Notice",
     "Policy",
+    "RetailPolicy",
     "RolePolicy",
 ]
 
@@ -314,6 +316,15 @@ class AttachmentPolicy:
 
 
 @dataclass(frozen=True)
+class RetailPolicy:
+    """Rule RT-1: working days from the agreement to carry out a retail remedy."""
+
+    remedy_limits: MappingProxyType[RemedyKind, int] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+
+@dataclass(frozen=True)
 class RolePolicy:
     approver: str = "approver"
     approval_meaning: str = "8D report approved"
@@ -334,6 +345,7 @@ class Policy:
     gates: GatePolicy = GatePolicy()
     lint: LintPolicy = LintPolicy()
     closure: ClosurePolicy = ClosurePolicy()
+    retail: RetailPolicy = RetailPolicy()
     roles: RolePolicy = RolePolicy()
     analytics: AnalyticsPolicy = AnalyticsPolicy()
     attachments: AttachmentPolicy = AttachmentPolicy()

@@ -166,3 +166,51 @@ def test_dl7_customer_limit_across_2027_new_year_is_provisional() -> None:
     # 31 Dec, (1 Jan 2027 off), 4, 5 Jan: stricter than one week (6 Jan)
     assert d8.due == end_of(date(2027, 1, 5))
     assert d8.provisional
+
+
+# ---------------------------------------------------------------- rule RT-1
+
+
+def _retail_case(number: str, kind: str, agreed: object, done: object = None):  # type: ignore[no-untyped-def]
+    from eightd.domain import Remedy, RemedyKind
+
+    case = make_case(number, received=at(2026, 9, 29, 10))
+    case.validity = Validity.NOT_OURS  # handled without an 8D in the store
+    case.remedy = Remedy(RemedyKind(kind), agreed, done)  # type: ignore[arg-type]
+    return case
+
+
+def test_rt1_refund_within_3_working_days_across_national_day_2026() -> None:
+    from eightd.policy import REMEDY
+
+    case = _retail_case("202609-0021", "refund", at(2026, 9, 30, 10))
+    refund = schedule(case, POLICY, now=NOW).clock(REMEDY)
+    # 8, 9 Oct and Sat 10 Oct (a make-up working day)
+    assert refund.due == end_of(date(2026, 10, 10))
+
+
+def test_rt1_replacement_within_5_working_days_done_on_time() -> None:
+    from eightd.policy import REMEDY
+
+    case = _retail_case("202609-0022", "replacement", at(2026, 9, 30, 10), at(2026, 10, 12, 15))
+    replacement = schedule(case, POLICY, now=at(2026, 10, 20)).clock(REMEDY)
+    assert replacement.due == end_of(date(2026, 10, 13))
+    assert replacement.state is ClockState.DONE_ON_TIME
+
+
+def test_rt1_refund_across_the_2027_spring_festival_is_provisional() -> None:
+    from eightd.policy import REMEDY
+
+    case = _retail_case("202702-0021", "refund", at(2027, 2, 4, 10))
+    refund = schedule(case, POLICY, now=at(2027, 2, 4, 11)).clock(REMEDY)
+    # 5-8 Feb off (Eve and the first three days), then 9, 10, 11 Feb
+    assert refund.due == end_of(date(2027, 2, 11))
+    assert refund.provisional
+
+
+def test_rt1_a_remedy_the_policy_sets_no_limit_for_has_no_clock() -> None:
+    from eightd.policy import REMEDY
+
+    case = _retail_case("202609-0023", "repair", at(2026, 9, 30, 10))
+    with pytest.raises(KeyError):
+        schedule(case, POLICY, now=NOW).clock(REMEDY)
