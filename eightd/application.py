@@ -64,8 +64,9 @@ from eightd.domain import (
     Validity,
     Verification,
 )
-from eightd.errors import PermissionDeniedError
+from eightd.errors import EightDError, PermissionDeniedError
 from eightd.policy import Assessment, LintReport, Policy, load_policy
+from eightd.policy.loader import read_official_year
 from eightd.services.cases import ROLES
 from eightd.services.ledger import (
     LedgerKeeper,
@@ -255,6 +256,37 @@ class Application:
             )
             uow.commit()
         return first
+
+    def load_calendar_year(self, path: str | Path) -> tuple[int, int, int]:
+        """Install an official calendar year (rule CA-2) into the policy's calendar folder;
+        only an administrator may. Returns the year, its days off and make-up working days.
+
+        The deadlines counted on that year stop being provisional from the next read of the
+        policy on (this application's at once)."""
+        role = "admin"
+        with self._uow(read_only=True) as uow:
+            account = uow.users.get(self.user)
+        if account is None or role not in account.roles:
+            raise PermissionDeniedError(user=self.user, action="calendar load", role=role)
+        folder = self.policy.calendar.directory
+        if not folder:
+            raise EightDError("calendar.no_directory", policy=self.policy.source)
+        year, holidays, workdays = read_official_year(Path(path))
+
+        def listed(days: list[date]) -> str:
+            return "[" + ", ".join(d.isoformat() for d in sorted(set(days))) + "]"
+
+        target = Path(folder) / f"{year}.toml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".toml.partial")
+        partial.write_text(
+            f"# Official calendar {year}, loaded by {self.user} at {self.now().isoformat()}\n"
+            f"year = {year}\nholidays = {listed(holidays)}\nworkdays = {listed(workdays)}\n",
+            encoding="utf-8",
+        )
+        partial.replace(target)
+        self._policy = None
+        return year, len(set(holidays)), len(set(workdays))
 
     def upgrade_schema(self) -> None:
         """Apply the schema migrations (``eightd db upgrade``; PostgreSQL needs it)."""

@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "eightd.cli.analytics",
     "eightd.cli.serve",
     "eightd.cli.ledger",
+    "eightd.cli.calendar",
 )
 
 

@@ -128,6 +128,8 @@ def _clock_name(clock: Clock, lang: str) -> str:
 def _clock_cells(clock: Clock, policy: Policy, lang: str) -> list[str]:
     whole_day = clock.deadline is not None and clock.deadline.within.unit == "working_days"
     state = t(f"clock.state.{clock.state.value}", lang)
+    if clock.gate_unmet:  # rule GT-0: never shown as done
+        state = t("clock.gate_unmet", lang)
     if clock.paused:
         state += " ⏸"
     due = _moment(clock.due, policy, whole_day=whole_day)

@@ -12,8 +12,11 @@ Layout (top to bottom)::
 
 Each bone is a column: the bone line is a chain of small joints, and every
 cause sits on the joint of its own row, so labels never share a row and
-cannot overlap, from one cause to sixty. Sub-causes take the rows right
-below their cause, whatever their own category.
+cannot overlap, from one cause to sixty. Sub-causes of their cause's category take
+the rows right below it; a sub-cause of another category is drawn on its own
+category's bone (rule FB-1: a Machine cause is never drawn on the Material bone),
+marked with the id of the cause it explains (an arrow across bones would tangle the
+layout).
 """
 
 from __future__ import annotations
@@ -49,16 +52,20 @@ BONE_COLOUR = "#334155"
 
 @dataclass(frozen=True)
 class Row:
-    """One cause on its bone; ``depth`` 0 for a cause, 1+ for its sub-causes."""
+    """One cause on its bone; ``depth`` 0 for a cause, 1+ for its sub-causes on the same
+    bone; ``explains`` the id of the cause on another bone that it explains (rule FB-1)."""
 
     cause: Cause
     depth: int
+    explains: str = ""
 
 
 def bone_rows(case: Case) -> dict[BoneCategory, list[Row]]:
-    """Every cause exactly once, on its bone, each sub-cause right below its parent.
+    """Every cause exactly once, on its own category's bone (rule FB-1), each sub-cause of
+    the same category right below its parent.
 
-    A cause whose parent is missing (or part of a cycle, in a case that was not
+    A sub-cause of another category heads its own bone's rows (``explains`` names its
+    parent). A cause whose parent is missing (or part of a cycle, in a case that was not
     validated) is drawn as a top-level cause of its own bone.
     """
     ids = {c.id for c in case.causes}
@@ -69,17 +76,22 @@ def bone_rows(case: Case) -> dict[BoneCategory, list[Row]]:
     rows: dict[BoneCategory, list[Row]] = {bone: [] for bone in BoneCategory}
     placed: set[int] = set()
 
-    def place(cause: Cause, bone: BoneCategory, depth: int) -> None:
+    def place(cause: Cause, bone: BoneCategory, depth: int, explains: str = "") -> None:
         if id(cause) in placed:
             return
         placed.add(id(cause))
-        rows[bone].append(Row(cause, depth))
+        rows[bone].append(Row(cause, depth, explains))
         for child in children.get(cause.id, []):
-            place(child, bone, depth + 1)
+            if child.category is bone:
+                place(child, bone, depth + 1)
 
+    categories = {c.id: c.category for c in case.causes}
     for cause in case.causes:
         if not (cause.parent and cause.parent in ids and cause.parent != cause.id):
             place(cause, cause.category, 0)
+    for cause in case.causes:  # sub-causes of another category: on their own bone
+        if cause.parent in ids and categories[cause.parent] is not cause.category:
+            place(cause, cause.category, 0, cause.parent)
     for cause in case.causes:  # left over only when parents form a cycle
         place(cause, cause.category, 0)
     return rows
@@ -214,7 +226,7 @@ def _cause(out: DotWriter, row: Row, lang: str) -> str:
     width = CAUSE_WIDTH if row.depth == 0 else SUB_CAUSE_WIDTH
     attrs = {
         **cause_attrs(cause),
-        "label": cause_label(cause, lang, width=width),
+        "label": cause_label(cause, lang, width=width, explains=row.explains),
         "id": f"cause-{safe_id(cause.id)}",
         "class": " ".join(
             [

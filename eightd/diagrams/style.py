@@ -83,10 +83,13 @@ def captioned(caption: str, body: str, *, colour: str) -> Html:
     )
 
 
-def cause_label(cause: Cause, lang: str, *, width: int, tags: bool = True) -> Html:
+def cause_label(
+    cause: Cause, lang: str, *, width: int, tags: bool = True, explains: str = ""
+) -> Html:
     """``C3 text...`` wrapped to ``width`` columns, the id in bold and in the type's ink.
 
-    ``tags`` adds the small "systemic" and "5-Why" markers after the text.
+    ``tags`` adds the small "systemic" and "5-Why" markers after the text, and "explains
+    C1" for a sub-cause drawn on another bone than its parent (``explains``).
     """
     _, ink = _TYPE_COLOURS[cause.type]
     strike = cause.status is CauseStatus.RULED_OUT
@@ -106,6 +109,8 @@ def cause_label(cause: Cause, lang: str, *, width: int, tags: bool = True) -> Ht
             markers.append(t("diagrams.tag.systemic", lang))
         if cause.whys:
             markers.append(t("diagrams.tag.five_whys", lang, count=len(cause.whys)))
+        if explains:
+            markers.append(t("diagrams.tag.explains", lang, id=explains))
         if markers:
             tag = " · ".join(markers)
             body += f'<FONT POINT-SIZE="8" COLOR="{MUTED}"><I>{literal(tag)}</I></FONT>'

@@ -1,4 +1,4 @@
-"""The vocabulary of complaints and 8D investigations (DOMAIN.md).
+"""The vocabulary of complaints and 8D investigations (docs/RULES.md).
 
 Values are stable English codes: they are stored, exported in JSON and used
 as message keys (``enum.<EnumName>.<value>`` in the catalogs), so renaming a
@@ -29,6 +29,7 @@ __all__ = [
     "IsIsNotDimension",
     "PauseReason",
     "Priority",
+    "RemedyKind",
     "Severity",
     "Stage",
     "StageEventKind",
@@ -65,16 +66,16 @@ class CaseStatus(StrEnum):
 
 
 class Validity(StrEnum):
-    """DOMAIN §1 validity check: founded and ours -> 8D; otherwise closed without one."""
+    """rules IN-1, VA-1 validity check: founded and ours -> 8D; otherwise closed without one."""
 
     FOUNDED = "founded"  # an effective complaint about our product or service
     NOT_FOUNDED = "not_founded"
     NOT_OURS = "not_ours"
-    CUSTOMER_REQUEST = "customer_request"  # help, enquiry, venting (seed 000 §2.2)
+    CUSTOMER_REQUEST = "customer_request"  # help, enquiry, venting (rule VA-1)
 
 
 class Severity(StrEnum):
-    """Seed 004 §4.2 grades."""
+    """Rule GR-1 grades."""
 
     SERIOUS = "serious"  # 严重抱怨
     GENERAL = "general"  # 一般异常
@@ -82,7 +83,7 @@ class Severity(StrEnum):
 
 
 class Priority(StrEnum):
-    """Seed 002 §二(二)."""
+    """Rule GR-2."""
 
     HIGH = "high"
     MEDIUM = "medium"
@@ -101,7 +102,7 @@ class Channel(StrEnum):
 
 
 class ComplaintCategory(StrEnum):
-    """Seed 000 §2.1 kinds of broken promise, plus fitting (eyewear) and delivery."""
+    """Rule VA-1: kinds of broken promise, plus fitting (eyewear) and delivery."""
 
     PRODUCT_QUALITY = "product_quality"
     SERVICE = "service"
@@ -113,7 +114,7 @@ class ComplaintCategory(StrEnum):
 
 
 class DefectKind(StrEnum):
-    """Facts that drive grading (seed 004 §4.2)."""
+    """Facts that drive grading (rule GR-1)."""
 
     FUNCTIONAL = "functional"
     ASSEMBLY = "assembly"
@@ -127,7 +128,7 @@ class DefectKind(StrEnum):
 
 
 class FoundAt(StrEnum):
-    """Where the customer found the problem (seed 004 §5.1.1)."""
+    """Where the customer found the problem (rule IN-1)."""
 
     INCOMING_INSPECTION = "incoming_inspection"
     CUSTOMER_LINE = "customer_line"
@@ -166,7 +167,7 @@ class ContainmentLocation(StrEnum):
 
 
 class ContainmentMeasure(StrEnum):
-    """Seed 004 §5.2.3 temporary measures."""
+    """Rule GT-D3: temporary measures."""
 
     RECALL = "recall"
     REINSPECT = "reinspect"  # return to stock and re-inspect / sort
@@ -241,6 +242,16 @@ _CONTROLLED = frozenset(
 )
 
 
+class RemedyKind(StrEnum):
+    """What a retail customer is given (rule RT-1)."""
+
+    REFUND = "refund"
+    REPLACEMENT = "replacement"
+    REMAKE = "remake"
+    REPAIR = "repair"
+    DISCOUNT = "discount"
+
+
 class ClosureKind(StrEnum):
     NORMAL = "normal"  # customer called back and agrees
     ABNORMAL = "abnormal"  # contract conflict / company decision / unreachable
@@ -248,7 +259,7 @@ class ClosureKind(StrEnum):
 
 
 class AbnormalGround(StrEnum):
-    """Why a case is closed abnormally (seed 001 非正常关闭)."""
+    """Why a case is closed abnormally (rule CL-3)."""
 
     CONTRACT_CONFLICT = "contract_conflict"  # the demand conflicts with the contract / decision
     UNREACHABLE = "unreachable"  # no answer on N call-backs within the window
@@ -266,7 +277,7 @@ class ContactDirection(StrEnum):
 
 
 class PauseReason(StrEnum):
-    """Seed 004 §4.3: the clock stops while waiting for the customer or an agreed test."""
+    """Rule DL-5: the clock stops while waiting for the customer or an agreed test."""
 
     WAITING_CUSTOMER = "waiting_customer"
     AGREED_TEST = "agreed_test"

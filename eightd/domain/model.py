@@ -1,4 +1,4 @@
-"""The 8D case and everything it holds (DOMAIN.md §1–§5, §8, §9).
+"""The 8D case and everything it holds (docs/RULES.md).
 
 Plain dataclasses, standard library only. Field constraints live in the field
 declarations (see :mod:`eightd.domain.fields`); rules spanning several fields
@@ -36,6 +36,7 @@ from eightd.domain.enums import (
     IsIsNotDimension,
     PauseReason,
     Priority,
+    RemedyKind,
     Severity,
     Stage,
     StageEventKind,
@@ -62,6 +63,7 @@ __all__ = [
     "IsIsNot",
     "Pause",
     "ProblemDescription",
+    "Remedy",
     "StageEvent",
     "StandardizationItem",
     "TeamMember",
@@ -71,7 +73,7 @@ __all__ = [
 
 _ID = re.compile(r"^[A-Z]{1,3}\d{1,4}$")
 # A company topic key (``Intake.topic``, e.g. "refund_review"): the policy maps it to a
-# closure limit (seed 001 常见投诉关闭时限), so one spelling per topic.
+# closure limit (rule CL-5), so one spelling per topic.
 TOPIC_KEY = re.compile(r"^[a-z][a-z0-9_]{0,79}$")
 NAME = 200
 SHORT = 80
@@ -91,10 +93,10 @@ def _check_id(value: str, path: str) -> None:
 
 @dataclass
 class Intake:
-    """The complaint record (投诉登记 / 顾客反馈信息处理单), seed 004 §5.1 and seeds 000-003."""
+    """The complaint record (投诉登记 / 顾客反馈信息处理单), rules IN-1, IN-2."""
 
     # what makes a record a complaint; the policy's [intake] required adds the facts quality
-    # needs before accepting it (seed 004 §5.1.1; eightd.policy.intake)
+    # needs before accepting it (rule IN-1; eightd.policy.intake)
     received_at: datetime | None = f(None, required=True, description="When the complaint came in")
     customer_name: str = f("", required=True, max_length=NAME)
     product_number: str = f("", required=True, max_length=SHORT)
@@ -125,16 +127,16 @@ class Intake:
     site: str = f("", max_length=NAME, description="Plant or store that made or sold it")
     quantity_complained: int | None = f(None, minimum=0)
     quantity_returned: int | None = f(None, minimum=0)
-    # when needed (seed 004 §5.1.2)
+    # when needed (rule IN-2)
     customer_tests: str = f("", description="Tests or special processing by the customer")
     assembly_process: str = f("")
-    # attachments and samples (seed 004 §5.1.3)
+    # attachments and samples (rule IN-2)
     has_attachment: bool = f(False)
     has_sample: bool = f(False)
     sample_label: str = f("", max_length=SHORT)
     return_sample: bool = f(False)
     return_route: str = f("", max_length=NAME)
-    # facts for grading and escalation (DOMAIN §2)
+    # facts for grading and escalation (rules GR-1, GR-2, ES-1, ES-2)
     defect_kinds: list[DefectKind] = f(default_factory=list, max_items=20)
     line_stop: bool = f(False, description="Stops the customer's line")
     corrective_action_demanded: bool = f(False, description="Formal 8D / CAR demanded")
@@ -346,7 +348,7 @@ class CorrectiveAction:
 
 @dataclass
 class Verification:
-    """D6: evidence for the three criteria of seed 004 §5.4."""
+    """D6: evidence for the three criteria of rule GT-D6."""
 
     id: str = f("", required=True, max_length=8)
     action_ids: list[str] = f(default_factory=list, max_items=50)
@@ -450,7 +452,7 @@ class StandardizationItem:
 
 @dataclass
 class Callback:
-    """A call-back to the customer after handling (DOMAIN §5)."""
+    """A call-back to the customer after handling (rules CL-1 … CL-4)."""
 
     at: datetime | None = f(None, required=True)
     by: str = f("", max_length=NAME)
@@ -459,12 +461,26 @@ class Callback:
 
 
 @dataclass
+class Remedy:
+    """Rule RT-1: the remedy agreed with a retail customer, and when it was carried out."""
+
+    kind: RemedyKind = f(RemedyKind.REFUND)
+    agreed_at: datetime | None = f(None, required=True, description="When it was agreed")
+    done_at: datetime | None = f(None, description="Refund paid / replacement shipped")
+    note: str = f("")
+
+    def check(self, path: str) -> None:
+        if self.done_at and self.agreed_at and self.done_at < self.agreed_at:
+            raise ValidationError(_join(path, "done_at"), "error.reason.end_before_start")
+
+
+@dataclass
 class Closure:
     kind: ClosureKind = f(ClosureKind.NORMAL)
     closed_at: datetime | None = f(None, required=True)
     closed_by: str = f("", max_length=NAME)
     reason: str = f("", description="Required for abnormal closure and closure without 8D")
-    ground: AbnormalGround | None = f(None, description="Why an abnormal closure (seed 001)")
+    ground: AbnormalGround | None = f(None, description="Why an abnormal closure (rule CL-3)")
     customer_accepted: bool | None = f(None)
     lessons_learned: str = f("")
     team_recognition: str = f("")
@@ -496,7 +512,7 @@ class Approval:
 
 @dataclass
 class Contact:
-    """One exchange with the customer (DOMAIN §8)."""
+    """One exchange with the customer (rule CM-1)."""
 
     at: datetime | None = f(None, required=True)
     by: str = f("", max_length=NAME)
@@ -570,6 +586,7 @@ class Case:
     no_standardization_reason: str = f("")
     read_across: list[str] = f(default_factory=list, max_items=100)
     callbacks: list[Callback] = f(default_factory=list, max_items=100)
+    remedy: Remedy | None = f(None, description="Retail remedy agreed (rule RT-1)")
     closure: Closure | None = f(None)
     approvals: list[Approval] = f(default_factory=list, max_items=50)
     contacts: list[Contact] = f(default_factory=list, max_items=500)
@@ -674,7 +691,7 @@ class Case:
 
     @property
     def needs_8d(self) -> bool:
-        """False for the non-8D paths of DOMAIN §1 (not founded, not ours, a request)."""
+        """False for the non-8D paths of rules IN-1, VA-1 (not founded, not ours, a request)."""
         return self.validity in (None, Validity.FOUNDED)
 
 

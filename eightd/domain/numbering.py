@@ -1,4 +1,4 @@
-"""Complaint numbers ``YYYYMM-NNNN`` (seed 003 §二.3): year, month, a serial per month."""
+"""Complaint numbers ``YYYYMM-NNNN`` (rule NU-1): year, month, a serial per month."""
 
 from __future__ import annotations
 
@@ -54,5 +54,5 @@ def safe_file_part(text: str) -> str:
 
 
 def report_file_stem(number: str, product_number: str) -> str:
-    """Seed 004 §5.5.3: the report is named ``<complaint number>-<product number>``."""
+    """Rule NU-2: the report is named ``<complaint number>-<product number>``."""
     return f"{safe_file_part(number)}-{safe_file_part(product_number)}"

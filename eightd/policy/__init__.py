@@ -19,6 +19,7 @@ from eightd.policy.closure import (
 )
 from eightd.policy.deadlines import (
     CALLBACK,
+    REMEDY,
     Clock,
     ClockState,
     Schedule,
@@ -70,6 +71,7 @@ __all__ = [
     "DEFAULT_POLICY_PATH",
     "GATE_ITEMS",
     "LINT_RULES",
+    "REMEDY",
     "UNSIGNED_FIELDS",
     "AbnormalGround",
     "Anchor",

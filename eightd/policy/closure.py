@@ -1,4 +1,4 @@
-"""Closure rules (DOMAIN §5, seed 001) and the non-8D paths (DOMAIN §1).
+"""Closure rules (rules CL-1 … CL-5) and the non-8D paths (rules IN-1, VA-1).
 
 Each function returns the message codes of what keeps the case from being closed
 (or reopened); an empty list means the move is allowed. The services raise
@@ -21,11 +21,25 @@ __all__ = ["AbnormalGround", "closure_problems", "reopen_problems", "unanswered_
 
 
 def unanswered_callbacks(case: Case, policy: Policy) -> int:
-    """The most unanswered call-backs inside one window of ``unreachable_window_days``."""
-    times = sorted(c.at for c in case.callbacks if c.at and c.outcome is CallbackOutcome.NO_ANSWER)
+    """Rule CL-4: the most unanswered call-backs on different days (in the policy's time zone)
+    inside one window of ``unreachable_window_days``, counted only after the closure was
+    proposed (the latest approval of the 8D report; for a case closed without an 8D, its
+    validity decision is the proposal and every call-back counts)."""
+    proposed = _approved_after(case)
+    if proposed is None and case.needs_8d:
+        return 0
+    days = sorted(
+        {
+            c.at.astimezone(policy.tz).date()
+            for c in case.callbacks
+            if c.at
+            and c.outcome is CallbackOutcome.NO_ANSWER
+            and (proposed is None or c.at >= proposed)
+        }
+    )
     window = timedelta(days=policy.closure.unreachable_window_days)
     return max(
-        (sum(1 for other in times if start <= other <= start + window) for start in times),
+        (sum(1 for other in days if start <= other <= start + window) for start in days),
         default=0,
     )
 
@@ -62,12 +76,14 @@ def closure_problems(
         if not satisfied:
             missing.append("closure.normal.callback_agreed")
         return missing
-    # abnormal: seed 001 非正常关闭; approved like a closure without an 8D
+    # abnormal closure (rules CL-3, CL-4)
     missing = [] if reason.strip() else ["closure.abnormal.reason"]
     if policy.closure.abnormal_needs_approval and signature_state(case) is not SignatureState.VALID:
         missing.append("closure.abnormal.approval")
     if ground is None:
         missing.append("closure.abnormal.ground")
+    elif ground not in policy.closure.abnormal_grounds:
+        missing.append("closure.abnormal.ground_not_allowed")
     elif ground is AbnormalGround.UNREACHABLE and (
         unanswered_callbacks(case, policy) < policy.closure.unreachable_attempts
     ):
@@ -87,5 +103,5 @@ def _no_8d_problems(case: Case, policy: Policy) -> list[str]:
 
 
 def reopen_problems(case: Case) -> list[str]:
-    """A case can be reopened only when it is closed (DOMAIN §5: back to D4)."""
+    """A case can be reopened only when it is closed (rules CL-1 … CL-4: back to D4)."""
     return [] if case.is_closed else ["closure.reopen.not_closed"]

@@ -1,4 +1,4 @@
-"""Due dates of each 8D stage from the policy, and whether each is on time (DOMAIN §3).
+"""Due dates of each 8D stage from the policy, and whether each is on time (rules DL-1 … DL-6).
 
 A clock starts at its anchor (receipt, the customer's latest feedback, or the stage's
 entry), runs for the policy's working days, hours or calendar days, and stops on the
@@ -10,14 +10,15 @@ later stage); D8 is done when the case is closed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from eightd.domain.enums import ContactDirection, Stage, StageEventKind
+from eightd.domain.enums import ClosureKind, ContactDirection, Stage, StageEventKind
 from eightd.domain.model import Case
 from eightd.policy.calendar import WorkingCalendar
+from eightd.policy.gates import check_gate
 from eightd.policy.grading import severity_in_force
 from eightd.policy.model import Anchor, Deadline, Duration, Notice, Policy
 from eightd.policy.pauses import paused_days
@@ -25,6 +26,8 @@ from eightd.policy.pauses import paused_days
 __all__ = [
     "ATTENTION",
     "CALLBACK",
+    "DONE_STATES",
+    "REMEDY",
     "Clock",
     "ClockState",
     "Schedule",
@@ -34,7 +37,8 @@ __all__ = [
     "stage_done_at",
 ]
 
-CALLBACK = "callback"  # the clock of the call-back after approval (DOMAIN §5)
+CALLBACK = "callback"  # the clock of the call-back after approval (rule CL-1)
+REMEDY = "remedy"  # the clock of a retail remedy (rule RT-1)
 
 
 class ClockState(StrEnum):
@@ -46,9 +50,11 @@ class ClockState(StrEnum):
     DONE_LATE = "done_late"
     DONE = "done"  # done, but when is not recorded
     UNTIMED = "untimed"  # the policy sets no deadline for it
+    CLOSED_ABNORMALLY = "closed_abnormally"  # rule CL-3: never read as "on time"
 
 
 ATTENTION = frozenset({ClockState.OVERDUE, ClockState.DUE_SOON})
+DONE_STATES = frozenset({ClockState.DONE, ClockState.DONE_ON_TIME, ClockState.DONE_LATE})
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,14 @@ class Clock:
     paused: bool = False
     # rule CA-2: the due date counts days of a year whose official calendar is not loaded
     provisional: bool = False
+    # rule GT-0: the case moved past the stage without its gate met (skipped, or imported
+    # without its content): the stage is not shown as done
+    gate_unmet: bool = False
+
+    @property
+    def shown_done(self) -> bool:
+        """Done, and its gate met: what the ledger, reports and screens show as done."""
+        return self.state in DONE_STATES and not self.gate_unmet
 
     @property
     def stage(self) -> Stage | None:
@@ -119,6 +133,9 @@ def schedule(
     )
     clocks = [_stage_clock(case, stage, ctx) for stage in Stage]
     clocks.append(_callback_clock(case, ctx))
+    remedy = _remedy_clock(case, ctx)
+    if remedy is not None:
+        clocks.append(remedy)
     topic = case.intake.topic
     if topic and topic not in policy.closure.topic_limits and not case.needs_8d:
         ctx.warnings.append(_unknown_topic(case, policy))
@@ -149,24 +166,67 @@ def _unknown_topic(case: Case, policy: Policy) -> Notice:
     return Notice.of("closure.limit.unknown_topic_grade", topic=topic)
 
 
+def _closed_abnormally(case: Case, stage: Stage | None) -> bool:
+    """Rule CL-3: the case was closed abnormally before this stage (or the call-back) was done."""
+    closure = case.closure
+    if not case.is_closed or closure is None or closure.kind is not ClosureKind.ABNORMAL:
+        return False
+    return stage is None or stage is Stage.D8 or stage.index >= case.stage.index
+
+
 def _stage_clock(case: Case, stage: Stage, ctx: _Context) -> Clock:
     done_at = stage_done_at(case, stage)
     passed = _passed(case, stage)
+    if _closed_abnormally(case, stage):
+        deadline = deadline_for(case, stage, ctx.policy)
+        return Clock(stage.value, ClockState.CLOSED_ABNORMALLY, deadline, done_at=done_at)
     if not case.needs_8d and stage not in (Stage.D0, Stage.D8):
         return Clock(stage.value, ClockState.UNTIMED)
-    deadline = deadline_for(case, stage, ctx.policy)
+    deadline = deadline_for(case, stage, ctx.policy) or _customer_deadline(case, stage, ctx.policy)
+    unmet = passed and case.needs_8d and bool(check_gate(case, stage, ctx.policy))
     if deadline is None:
         state = ClockState.DONE if passed else ClockState.UNTIMED
-        return Clock(stage.value, state, done_at=done_at)
-    start = _anchor_time(case, stage, deadline.anchor, until=done_at or ctx.now)
+        return Clock(stage.value, state, done_at=done_at, gate_unmet=unmet)
     # rule DL-5: a pause stops only the clocks the policy names
     stops = stage in ctx.policy.deadlines.paused_stages
-    return _clock(stage.value, deadline, start, done_at, passed, ctx, pausable=stops)
+    clocks = []
+    for candidate in (deadline, _customer_deadline(case, stage, ctx.policy)):
+        if candidate is not None:
+            start = _anchor_time(case, stage, candidate.anchor, until=done_at or ctx.now)
+            clocks.append(
+                _clock(stage.value, candidate, start, done_at, passed, ctx, pausable=stops)
+            )
+    # rule DL-7: the stricter of the company's and the customer's deadline applies
+    clock = min(clocks, key=_due_key)
+    return replace(clock, gate_unmet=unmet) if unmet else clock
+
+
+def _customer_deadline(case: Case, stage: Stage, policy: Policy) -> Deadline | None:
+    code = case.intake.customer_code
+    return policy.deadlines.for_customer(stage, code) if code and case.needs_8d else None
+
+
+def _due_key(clock: Clock) -> datetime:
+    return clock.due or datetime.max.replace(tzinfo=UTC)
+
+
+def _remedy_clock(case: Case, ctx: _Context) -> Clock | None:
+    """Rule RT-1: a refund or replacement agreed with a retail customer is carried out
+    within the policy's working days."""
+    remedy = case.remedy
+    days = ctx.policy.retail.remedy_limits.get(remedy.kind) if remedy else None
+    if remedy is None or days is None:
+        return None
+    deadline = Deadline(Duration(days, "working_days"), Anchor.RECEIVED)
+    done = remedy.done_at
+    return _clock(REMEDY, deadline, remedy.agreed_at, done, done is not None, ctx, pausable=False)
 
 
 def _callback_clock(case: Case, ctx: _Context) -> Clock:
-    """DOMAIN §5: the customer is called back within the policy's time after approval."""
+    """rules CL-1 … CL-4: the customer is called back within the policy's time after approval."""
     deadline = Deadline(ctx.policy.closure.callback_within, Anchor.RECEIVED)
+    if _closed_abnormally(case, None):
+        return Clock(CALLBACK, ClockState.CLOSED_ABNORMALLY, deadline)
     signed = [a.signed_at for a in case.approvals if a.signed_at is not None]
     start = max(signed) if signed else None
     calls = sorted(c.at for c in case.callbacks if c.at and start and c.at >= start)

@@ -1,4 +1,4 @@
-"""Stage gates: what must exist before a stage counts as done (DOMAIN §4, seed 004 §5–§6).
+"""Stage gates: what must exist before a stage counts as done (rules GT-D0 … GT-D8).
 
 Each gate item has a stable code (``gate.D3.containment_quantities``, a catalog key);
 the policy says whether it blocks, warns or is off. :func:`check_gate` gives the
@@ -104,7 +104,7 @@ def _action_owner_due(case: Case, policy: Policy) -> tuple[str, ...] | None:
 
 
 def _verification_criteria(case: Case, policy: Policy) -> tuple[str, ...] | None:
-    """Every live action is covered by an effective verification (seed 004 §5.4)."""
+    """Every live action is covered by an effective verification (rule GT-D6)."""
     verified = {ref for v in case.verifications if v.effective is True for ref in v.action_ids}
     ids = [a.id for a in _live_actions(case) if a.id not in verified]
     none_effective = not any(v.effective is True for v in case.verifications)

@@ -1,7 +1,7 @@
-"""Grading (severity, priority) and escalation levels of a complaint, DOMAIN §2.
+"""Grading (severity, priority) and escalation levels of a complaint, rules GR-1, GR-2, ES-1, ES-2.
 
-The rules come from the policy: seed 004 §4.2 for severity, seed 002 for priority,
-seed 000 for escalation levels. Severity is only *suggested*; the QE may override it
+The rules come from the policy: rule GR-1 for severity, rule GR-2 for priority,
+rules ES-1, ES-2 for escalation levels. Severity is only *suggested*; the QE may override it
 with a reason (the service records both).
 """
 
@@ -136,7 +136,7 @@ def _matches(
 
 
 def suggest_severity(case: Case, policy: Policy) -> tuple[Severity | None, tuple[Notice, ...]]:
-    """Seed 004 §4.2: the first grade (in the policy's order) whose rule matches."""
+    """Rule GR-1: the first grade (in the policy's order) whose rule matches."""
     for severity, rule in policy.grading.severity:
         reasons = _matches(rule, case.intake, None, None)
         if reasons:
@@ -148,7 +148,7 @@ def suggest_severity(case: Case, policy: Policy) -> tuple[Severity | None, tuple
 def suggest_priority(
     case: Case, policy: Policy, severity: Severity | None = None
 ) -> tuple[Priority, tuple[Notice, ...]]:
-    """Seed 002 §二(二): the first priority (in the policy's order) whose rule matches."""
+    """Rule GR-2: the first priority (in the policy's order) whose rule matches."""
     for priority, rule in policy.grading.priority:
         reasons = _matches(rule, case.intake, severity, case.validity)
         if reasons:
@@ -179,7 +179,7 @@ def grade(case: Case, policy: Policy) -> Grade:
 def escalation(
     case: Case, policy: Policy, *, now: datetime, others: Iterable[CaseSummary] = ()
 ) -> Escalation:
-    """Seed 000 levels, detected from the case, the other cases and the time."""
+    """Rules ES-1, ES-2, detected from the case, the other cases and the time."""
     rules = policy.escalation
     intake = case.intake
     fired: list[tuple[int, Notice]] = []
@@ -218,7 +218,7 @@ def escalation(
 
 def _unresolved_days(case: Case, policy: Policy, now: datetime) -> int | None:
     """Calendar days open, not counting days waiting for the customer or a test (our reasons
-    only, seed 000)."""
+    only, rules ES-1, ES-2)."""
     received = case.intake.received_at or case.created_at
     if received is None or case.is_closed:
         return None
@@ -232,7 +232,7 @@ def _unresolved_days(case: Case, policy: Policy, now: datetime) -> int | None:
 
 def missed_promises(case: Case, *, now: datetime) -> list[int]:
     """Indexes of contacts whose promised reply is due and was never followed by our
-    outbound contact (seed 004: call at the agreed time even without an answer)."""
+    outbound contact (docs/RULES.md: call at the agreed time even without an answer)."""
     missed = []
     for i, contact in enumerate(case.contacts):
         due = contact.next_reply_due

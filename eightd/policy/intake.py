@@ -1,4 +1,4 @@
-"""What an intake must hold before a complaint is opened (seed 004 §5.1.1), as policy.
+"""What an intake must hold before a complaint is opened (rule IN-1), as policy.
 
 The domain requires only what makes a record a complaint at all (when it came in,
 the customer, the product, the defect). The rest is the company's choice: the
@@ -18,7 +18,7 @@ from eightd.policy.model import Policy
 
 __all__ = ["REQUIRABLE", "missing_intake", "require_intake"]
 
-# one rule spans two ways of stating the defect level (DOMAIN §1)
+# one rule spans two ways of stating the defect level (rules IN-1, VA-1)
 DEFECT_RATE_OR_COUNTS = "defect_rate_or_counts"
 REQUIRABLE: tuple[str, ...] = (
     *(

@@ -19,12 +19,14 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from eightd.domain.enums import (
+    AbnormalGround,
     ComplaintCategory,
     ContainmentLocation,
     DefectKind,
     DocumentKind,
     PauseReason,
     Priority,
+    RemedyKind,
     Severity,
     Stage,
     TeamRole,
@@ -59,11 +61,19 @@ from eightd.policy.model import (
     LintSeverity,
     MatchRule,
     Policy,
+    RetailPolicy,
     RolePolicy,
 )
 from eightd.resources import template_path
 
-__all__ = ["DEFAULT_POLICY_PATH", "GATE_ITEMS", "LINT_RULES", "load_policy", "parse_policy"]
+__all__ = [
+    "DEFAULT_POLICY_PATH",
+    "GATE_ITEMS",
+    "LINT_RULES",
+    "load_policy",
+    "parse_policy",
+    "read_official_year",
+]
 
 DEFAULT_POLICY_PATH = template_path("policy.toml")
 # a role name: lower-case letters, digits and _ (as ``eightd user add --role`` accepts)
@@ -148,6 +158,32 @@ def parse_policy(data: Mapping[str, Any], *, source: str | Path = "") -> Policy:
     if reader.errors:
         raise PolicyError(errors=reader.errors, source=str(source))
     return policy
+
+
+def read_official_year(path: Path) -> tuple[int, list[date], list[date]]:
+    """An official calendar year (rule CA-2): ``year``, its ``holidays`` (every day off that
+    is not a weekend day, at least one) and its ``workdays`` (weekend days declared working
+    days), all inside that year. Raises :class:`PolicyError` naming each bad key."""
+    data = _read_toml(path)
+    reader = _Reader(path.parent)
+    table = reader.table(data, "", ["year", "holidays", "workdays"])
+    year = table.get("year")
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2099:
+        reader.error("year", "not_year", value=year)
+        year = 0
+    holidays = reader.dates(table, "holidays", "")
+    workdays = reader.dates(table, "workdays", "")
+    if not holidays:
+        reader.error("holidays", "required_items")
+    for key, days in (("holidays", holidays), ("workdays", workdays)):
+        for day in days:
+            if year and day.year != year:
+                reader.error(key, "not_in_year", value=day.isoformat(), year=year)
+    for day in sorted(set(holidays) & set(workdays)):
+        reader.error("workdays", "day_both", value=day.isoformat())
+    if reader.errors:
+        raise PolicyError(errors=reader.errors, source=str(path))
+    return year, holidays, workdays
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -328,6 +364,7 @@ class _Reader:
             "gates": self.gates,
             "lint": self.lint,
             "closure": self.closure,
+            "retail": self.retail,
             "roles": self.roles,
             "analytics": self.analytics,
             "attachments": self.attachments,
@@ -348,7 +385,15 @@ class _Reader:
         )
 
     def calendar(self, data: Any, path: str) -> CalendarPolicy:
-        keys = ("library", "weekend", "file", "holidays", "workdays", "covered_years")
+        keys = (
+            "library",
+            "weekend",
+            "file",
+            "directory",
+            "holidays",
+            "workdays",
+            "covered_years",
+        )
         table = self.table(data, path, [*keys, "beyond_coverage"])
         library = self.choice(
             table.get("library", "chinese"), _join(path, "library"), ("chinese", "weekends-only")
@@ -373,12 +418,31 @@ class _Reader:
             holidays += extra[0]
             workdays += extra[1]
             covered += extra[2]
+        directory = self.text(table, "directory", path, "")
+        folder = ""
+        if directory:
+            resolved = (
+                Path(directory) if Path(directory).is_absolute() else self.base_dir / directory
+            )
+            folder = str(resolved.resolve())
+            for year_file in sorted(resolved.glob("*.toml")) if resolved.is_dir() else []:
+                try:
+                    year, days_off, working = read_official_year(year_file)
+                except PolicyError as exc:
+                    for key, reason in exc.errors:
+                        self.error(_join(path, "directory"), "in_file", file=str(year_file),
+                                   key=key, reason=reason)  # fmt: skip
+                    continue
+                holidays += days_off
+                workdays += working
+                covered.append(year)
         for day in sorted(set(holidays) & set(workdays)):
             self.error(_join(path, "workdays"), "day_both", value=day.isoformat())
         return CalendarPolicy(
             library=library or "chinese",  # type: ignore[arg-type]
             weekend=tuple(sorted(set(weekend))),
             file=file,
+            directory=folder,
             holidays=tuple(sorted(set(holidays))),
             workdays=tuple(sorted(set(workdays))),
             covered_years=tuple(sorted(set(covered))),
@@ -518,7 +582,9 @@ class _Reader:
     def deadlines(self, data: Any, path: str) -> DeadlinePolicy:
         grades = [s.value for s in Severity]
         table = self.table(
-            data, path, ["due_soon", "pause_reasons", "paused_stages", "default", *grades]
+            data,
+            path,
+            ["due_soon", "pause_reasons", "paused_stages", "default", "customers", *grades],
         )
         due_soon = None
         if "due_soon" in table:
@@ -537,7 +603,21 @@ class _Reader:
             for g in grades
             if g in table
         }
+        customers_path = _join(path, "customers")
+        customers = {
+            code: MappingProxyType(
+                {
+                    stage: dl
+                    for stage, dl in self.stage_deadlines(
+                        table, _join(customers_path, code)
+                    ).items()
+                    if dl is not None
+                }
+            )
+            for code, table in self.table(table.get("customers", {}), customers_path, None).items()
+        }
         return DeadlinePolicy(
+            by_customer=MappingProxyType(customers),
             due_soon=due_soon or Duration(24, "hours"),
             pause_reasons=frozenset(self.members(table, "pause_reasons", path, PauseReason)),
             paused_stages=frozenset(self.members(table, "paused_stages", path, Stage)),
@@ -620,6 +700,7 @@ class _Reader:
                 "unreachable_attempts",
                 "unreachable_window_days",
                 "no_8d_needs_approval",
+                "abnormal_grounds",
                 "abnormal_needs_approval",
                 "limits",
                 "topic_limits",
@@ -658,6 +739,9 @@ class _Reader:
             no_8d_needs_approval=self.boolean(
                 table, "no_8d_needs_approval", path, d.no_8d_needs_approval
             ),
+            abnormal_grounds=frozenset(
+                self.members(table, "abnormal_grounds", path, AbnormalGround)
+            ),
             abnormal_needs_approval=self.boolean(
                 table, "abnormal_needs_approval", path, d.abnormal_needs_approval
             ),
@@ -670,6 +754,18 @@ class _Reader:
         return AttachmentPolicy(
             max_mb=self.integer(table, "max_mb", path, AttachmentPolicy.max_mb, minimum=1)
         )
+
+    def retail(self, data: Any, path: str) -> RetailPolicy:
+        table = self.table(data, path, ["remedy_limits"])
+        limits_path = _join(path, "remedy_limits")
+        kinds = [k.value for k in RemedyKind]
+        limits_table = self.table(table.get("remedy_limits", {}), limits_path, kinds)
+        limits = {
+            RemedyKind(key): self.integer(limits_table, key, limits_path, 1, minimum=1)
+            for key in limits_table
+            if key in kinds
+        }
+        return RetailPolicy(remedy_limits=MappingProxyType(limits))
 
     def roles(self, data: Any, path: str) -> RolePolicy:
         d = RolePolicy()

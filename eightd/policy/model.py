@@ -1,6 +1,6 @@
 """The company policy as typed, frozen values (read from TOML by :mod:`eightd.policy.loader`).
 
-Every number and list here is a default of DOMAIN.md that a company may change in
+Every number and list here is a default of docs/RULES.md that a company may change in
 its own policy file; the code reads these values and never hard-codes a rule.
 """
 
@@ -14,12 +14,14 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from eightd.domain.enums import (
+    AbnormalGround,
     ComplaintCategory,
     ContainmentLocation,
     DefectKind,
     DocumentKind,
     PauseReason,
     Priority,
+    RemedyKind,
     Severity,
     Stage,
     TeamRole,
@@ -52,6 +54,7 @@ __all__ = [
     "MatchRule",
     "Notice",
     "Policy",
+    "RetailPolicy",
     "RolePolicy",
 ]
 
@@ -90,7 +93,7 @@ class Anchor(StrEnum):
     """Where a deadline's clock starts."""
 
     RECEIVED = "received"  # intake.received_at
-    LATEST_FEEDBACK = "latest_feedback"  # the customer's latest inbound contact (seed 004 §4.3.3)
+    LATEST_FEEDBACK = "latest_feedback"  # the customer's latest inbound contact (rule DL-3)
     STAGE_ENTERED = "stage_entered"  # when the stage was last entered
 
 
@@ -105,6 +108,9 @@ class CalendarPolicy:
     library: Literal["chinese", "weekends-only"] = "chinese"
     weekend: tuple[int, ...] = (6, 7)  # ISO weekdays off outside the library's years
     file: str = ""  # company calendar file, resolved against the policy file's folder
+    # rule CA-2: a folder of official years (<year>.toml) an administrator loads with
+    # `eightd calendar load`; the absolute path, or "" when the policy names none
+    directory: str = ""
     holidays: tuple[date, ...] = ()
     workdays: tuple[date, ...] = ()
     covered_years: tuple[int, ...] = ()  # years declared complete by the company
@@ -124,17 +130,17 @@ class MatchRule:
 
 @dataclass(frozen=True)
 class GradingPolicy:
-    # checked in this order; the first matching grade wins (seed 004 §4.2)
+    # checked in this order; the first matching grade wins (rule GR-1)
     severity: tuple[tuple[Severity, MatchRule], ...] = ()
     severity_fallback: Severity | None = Severity.GENERAL
-    # seed 002 §二(二)
+    # rule GR-2
     priority: tuple[tuple[Priority, MatchRule], ...] = ()
     priority_fallback: Priority = Priority.MEDIUM
 
 
 @dataclass(frozen=True)
 class EscalationPolicy:
-    """Seed 000 complaint levels. A threshold of 0 switches that rule off."""
+    """Rules ES-1, ES-2. A threshold of 0 switches that rule off."""
 
     level1_flags: frozenset[str] = frozenset({"injury", "media_or_lawsuit", "major_economic_loss"})
     level1_unresolved_days: int = 30
@@ -162,6 +168,14 @@ class DeadlinePolicy:
     by_severity: MappingProxyType[Severity, MappingProxyType[Stage, Deadline | None]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    # rule DL-7: a customer's own limits by customer code; the stricter one applies
+    by_customer: MappingProxyType[str, MappingProxyType[Stage, Deadline]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def for_customer(self, stage: Stage, customer_code: str) -> Deadline | None:
+        """The customer's own deadline for a stage (rule DL-7), if its profile sets one."""
+        return self.by_customer.get(customer_code, MappingProxyType({})).get(stage)
 
     def for_stage(self, stage: Stage, severity: Severity | None) -> Deadline | None:
         """The grade's deadline for a stage, else the default one (a grade may drop it)."""
@@ -238,9 +252,11 @@ class ClosurePolicy:
     unreachable_attempts: int = 3
     unreachable_window_days: int = 30
     no_8d_needs_approval: bool = True
-    # an abnormal closure (contract conflict, customer unreachable) needs an approval too
+    # rule CL-3: the grounds an abnormal closure may cite; it needs a valid approval
+    # (``approve --abnormal``) and the close_abnormally permission (checked by the services)
+    abnormal_grounds: frozenset[AbnormalGround] = frozenset(AbnormalGround)
     abnormal_needs_approval: bool = True
-    # seed 001 常见投诉关闭时限, working days from receipt, by complaint category
+    # rule CL-5, working days from receipt, by complaint category
     limits: MappingProxyType[ComplaintCategory, int] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -255,7 +271,7 @@ class ClosurePolicy:
         return self.limits.get(category)
 
 
-# seed 004 §5.1.1: without these quality may refuse the complaint (besides the customer,
+# rule IN-1: without these quality may refuse the complaint (besides the customer,
 # product, defect and receipt time, which every complaint has)
 DEFAULT_INTAKE_REQUIRED = ("ship_date", "shipped_quantity", "defect_rate_or_counts", "found_at")
 
@@ -330,6 +346,15 @@ class AttachmentPolicy:
 
 
 @dataclass(frozen=True)
+class RetailPolicy:
+    """Rule RT-1: working days from the agreement to carry out a retail remedy."""
+
+    remedy_limits: MappingProxyType[RemedyKind, int] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+
+@dataclass(frozen=True)
 class RolePolicy:
     approver: str = "approver"
     approval_meaning: str = "8D report approved"
@@ -358,6 +383,7 @@ class Policy:
     gates: GatePolicy = GatePolicy()
     lint: LintPolicy = LintPolicy()
     closure: ClosurePolicy = ClosurePolicy()
+    retail: RetailPolicy = RetailPolicy()
     roles: RolePolicy = RolePolicy()
     analytics: AnalyticsPolicy = AnalyticsPolicy()
     attachments: AttachmentPolicy = AttachmentPolicy()

@@ -1,4 +1,4 @@
-"""Approval as an electronic signature over the case content (DOMAIN §4 D8, seed 004 §5.5.4).
+"""Approval as an electronic signature over the case content (rules GT-D0 … GT-D8 D8, rule GT-D8).
 
 An :class:`~eightd.domain.model.Approval` records signer, role, meaning, time and
 :func:`content_hash` of the case at signing. Any later change to the signed content

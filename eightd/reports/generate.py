@@ -4,7 +4,7 @@ The executed notebook is the report's source of truth: it holds the context
 (as JSON) and the figures, and it is kept beside the output files as
 ``<complaint number>-<product number>.ipynb``. The HTML comes from it through
 nbconvert, the PDF from that HTML through Chromium, the Excel form from its
-context. File names follow seed 004 §5.5.3 and never leave the output folder.
+context. File names follow rule NU-2 and never leave the output folder.
 """
 
 from __future__ import annotations

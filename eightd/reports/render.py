@@ -189,6 +189,8 @@ _COLOURS = {  # by ClockState
     "done_late": "#ef6c00",
     "done": "#2e7d32",
     "untimed": "#90a4ae",
+    "closed_abnormally": "#6a1b9a",
+    "gate_unmet": "#8d6e63",  # passed without its gate met (rule GT-0)
 }
 
 

@@ -267,7 +267,7 @@ def log_contact(
     now: datetime | None = None,
     policy: Policy | None = None,
 ) -> StoredCase:
-    """DOMAIN §8: log an exchange with the customer (and any reply promised)."""
+    """rule CM-1: log an exchange with the customer (and any reply promised)."""
 
     def change(case: Case) -> None:
         entry = copy.deepcopy(contact)

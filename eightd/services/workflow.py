@@ -170,7 +170,7 @@ def advance_stage(
 
 
 def _send_back_to_d4(case: Case, at: datetime, user: str, note: str) -> None:
-    """Seed 001 flow: not effective → back to the root-cause analysis."""
+    """Rule GT-D6: not effective → back to the root-cause analysis."""
     case.history.append(StageEvent(Stage.D4, StageEventKind.SENT_BACK, at, user, note))
     case.history.append(StageEvent(Stage.D4, StageEventKind.ENTERED, at, user))
     case.stage = Stage.D4
@@ -188,7 +188,7 @@ def record_verification(
 ) -> tuple[StoredCase, bool]:
     """D6: add or replace a verification (by id; an empty id gets the next ``V`` id).
 
-    A verification that fails one of the three criteria of seed 004 §5.4 sends a case
+    A verification that fails one of the three criteria of rule GT-D6 sends a case
     that has reached D5 or later back to D4. Returns the saved case and whether it was
     sent back.
     """
@@ -241,7 +241,7 @@ def pause_clock(
 ) -> StoredCase:
     """Stop the deadline clock from ``start`` (waiting for the customer or an agreed test).
 
-    Seed 004 §4.3.4: an agreed test must be written into D2, so ``note`` is required then.
+    Rule DL-5: an agreed test must be written into D2, so ``note`` is required then.
     """
 
     today = _latest_today(now)
@@ -321,7 +321,7 @@ def approve_case(
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> StoredCase:
-    """Sign the case as it is now (seed 004 §5.5.4: the report is only valid once approved).
+    """Sign the case as it is now (rule GT-D8: the report is only valid once approved).
 
     Only a user holding the ``approve`` permission may sign (PermissionDeniedError). An 8D
     is approved at D8; a complaint closed without an 8D is approved once its validity is
@@ -373,7 +373,7 @@ def record_callback(
     now: datetime | None = None,
     policy: Policy | None = None,
 ) -> StoredCase:
-    """DOMAIN §5: a call-back to the customer after handling (satisfied, not, no answer)."""
+    """rules CL-1 … CL-4: a call-back to the customer after handling (satisfied, not, no answer)."""
 
     def change(case: Case) -> None:
         entry = copy.deepcopy(callback)
@@ -415,7 +415,7 @@ def close_case(
 ) -> StoredCase:
     """Close an 8D normally (approved, customer called back and agrees) or abnormally
     (contract conflict with a written reason; unreachable on N call-backs within the
-    window). DOMAIN §5, seed 001. For the non-8D paths use :func:`close_without_8d`."""
+    window). Rules CL-1 … CL-4. For the non-8D paths use :func:`close_without_8d`."""
     if kind is ClosureKind.NO_8D:
         return close_without_8d(
             uow, number, policy, user=user, expected_version=expected_version, now=now
@@ -460,7 +460,7 @@ def close_without_8d(
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> StoredCase:
-    """DOMAIN §1: a complaint not founded, not ours, or a customer request is closed with
+    """rules IN-1, VA-1: a complaint not founded, not ours, or a customer request is closed with
     the explanation given to the customer (``validity_note``) and an approval."""
     at = aware_now(now)
 
@@ -494,7 +494,7 @@ def reopen_case(
     now: datetime | None = None,
     policy: Policy | None = None,
 ) -> StoredCase:
-    """DOMAIN §5: the customer is not satisfied: reopen the case at D4 (an 8D) or D0 (a case
+    """rules CL-1 … CL-4: the customer is not satisfied: reopen the case at D4 (an 8D) or D0 (a case
     closed without one). The old closure stays in the audit log and the history."""
     at = aware_now(now)
     if not reason.strip():
@@ -530,7 +530,7 @@ def reopen_case(
 
 def same_kind_candidates(uow: UnitOfWork, case: Case, policy: Policy) -> list[CaseSummary]:
     """Summaries of the other cases received within the same-kind window around ``case``
-    (for the seed 000 level-2 rule), read from the ledger without decoding documents."""
+    (for the rule ES-2), read from the ledger without decoding documents."""
     received = case.intake.received_at or case.created_at
     if received is None or not policy.escalation.same_kind_count:
         return []

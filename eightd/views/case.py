@@ -674,8 +674,12 @@ def _timeline(case: Case, a: Assessment, fmt: _Fmt) -> list[TimelineRow]:
                 start=iso(clock.started_at),
                 due=iso(clock.due),
                 done=iso(clock.done_at),
-                state=clock.state.value,
-                state_text=fmt.t(f"report.state.{clock.state.value}")
+                state="gate_unmet" if clock.gate_unmet else clock.state.value,
+                state_text=(
+                    fmt.t("clock.gate_unmet")
+                    if clock.gate_unmet
+                    else fmt.t(f"report.state.{clock.state.value}")
+                )
                 + (" " + fmt.t("clock.provisional") if clock.provisional else ""),
                 provisional=clock.provisional,
             )

@@ -1,4 +1,4 @@
-"""A complaint worked from intake to closure with the eightd command alone (DOMAIN §1–§5)."""
+"""A complaint worked from intake to closure with the eightd command alone (docs/RULES.md)."""
 
 from __future__ import annotations
 

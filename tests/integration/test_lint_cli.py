@@ -26,7 +26,8 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     code = main(list(args))
-    out, _ = capsys.readouterr()
+    out, err = capsys.readouterr()
+    assert out or code == 0, err
     return code, out
 
 

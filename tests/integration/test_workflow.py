@@ -1,5 +1,5 @@
 """The workflow use cases on a real store: grading, gated stage moves, verification sent
-back to D4, clock pauses, approval signatures, closure and reopening (DOMAIN §1–§5)."""
+back to D4, clock pauses, approval signatures, closure and reopening (docs/RULES.md)."""
 
 from __future__ import annotations
 
@@ -213,19 +213,21 @@ def test_not_founded_complaint_closes_without_an_8d_and_can_be_reopened(
 def test_closed_8d_reopens_at_root_cause_analysis(store: Store, number: str) -> None:
     _to_d3(store, number)
     with store.uow() as uow:
-        for day in (1, 8, 15):
-            workflow.record_callback(uow, number, Callback(at(day), "cs"), user=QE)
-        ground = AbnormalGround.UNREACHABLE
-        with pytest.raises(StageGateError) as refused:  # approved like a closure without 8D
+        ground, reason = AbnormalGround.CONTRACT_CONFLICT, "refund beyond the contract"
+        # rule CL-3: only the approver role closes a case abnormally, and only once approved
+        with pytest.raises(PermissionDeniedError):
+            workflow.close_case(uow, number, POLICY, ClosureKind.ABNORMAL, user=QE,
+                                ground=ground, reason=reason, now=at(16))  # fmt: skip
+        with pytest.raises(StageGateError) as refused:
             workflow.close_case(uow, number, POLICY, ClosureKind.ABNORMAL, user=MANAGER,
-                                ground=ground, reason="no answer", now=at(16))  # fmt: skip
+                                ground=ground, reason=reason, now=at(16))  # fmt: skip
         assert refused.value.missing == ["closure.abnormal.approval"]
         workflow.approve_case(uow, number, POLICY, user=MANAGER, abnormal=True, now=at(16))
         stored = workflow.close_case(uow, number, POLICY, ClosureKind.ABNORMAL, user=MANAGER,
-                                     ground=ground, reason="no answer", now=at(16))  # fmt: skip
+                                     ground=ground, reason=reason, now=at(16))  # fmt: skip
         closure = stored.case.closure
         assert closure is not None
-        assert (closure.ground, closure.reason) == (ground, "no answer")  # no "[ground]" prefix
+        assert (closure.ground, closure.reason) == (ground, reason)  # no "[ground]" prefix
         stored = workflow.reopen_case(uow, number, reason="customer not satisfied", user=QE)
     assert stored.case.stage is Stage.D4
     assert stored.case.closure is None

@@ -12,6 +12,7 @@ from PIL import Image
 
 import eightd.diagrams
 from eightd.diagrams import Diagram, fishbone
+from eightd.diagrams.fishbone import bone_rows
 from eightd.domain import (
     BoneCategory,
     Case,
@@ -115,8 +116,12 @@ def test_fishbone_has_one_text_element_per_cause() -> None:
     drawing = draw(case)
     nodes = drawing.having("cause")
     assert sorted(n.id for n in nodes) == sorted(f"cause-{c.id}" for c in case.causes)
+    categories = {c.id: c.category for c in case.causes}
     for c in case.causes:
-        assert drawing.by_id(f"cause-{c.id}").text == f"{c.id} {c.text}"
+        # FB-1: a sub-cause drawn on another bone than its parent says which cause it explains
+        other_bone = c.parent and categories[c.parent] is not c.category
+        marker = f" explains {c.parent}" if other_bone else ""
+        assert drawing.by_id(f"cause-{c.id}").text == f"{c.id} {c.text}{marker}"
 
 
 def test_fishbone_draws_the_six_bones_in_the_chosen_language() -> None:
@@ -180,7 +185,7 @@ def test_ruled_out_cause_is_struck_through() -> None:
 def test_sub_cause_points_at_its_parent_and_sits_below_it() -> None:
     case = make_case(
         cause("C1", category=BoneCategory.MACHINE),
-        cause("C2", "Sub-cause on another bone", category=BoneCategory.METHOD, parent="C1"),
+        cause("C2", "Sub-cause on the same bone", category=BoneCategory.MACHINE, parent="C1"),
     )
     drawing = draw(case)
     parent, child = drawing.by_id("cause-C1"), drawing.by_id("cause-C2")
@@ -191,6 +196,20 @@ def test_sub_cause_points_at_its_parent_and_sits_below_it() -> None:
         return float(node.element.find(f"{SVG}text").get("y"))  # type: ignore[union-attr, arg-type]
 
     assert top(child) > top(parent)
+
+
+def test_fb1_sub_cause_of_another_category_is_drawn_on_its_own_bone() -> None:
+    case = make_case(
+        cause("C1", "Resin batch brittle", category=BoneCategory.MATERIAL),
+        cause("C2", "Dryer timer broken", category=BoneCategory.MACHINE, parent="C1"),
+    )
+    rows = bone_rows(case)
+    assert [r.cause.id for r in rows[BoneCategory.MACHINE]] == ["C2"]
+    assert [r.cause.id for r in rows[BoneCategory.MATERIAL]] == ["C1"]
+    assert rows[BoneCategory.MACHINE][0].explains == "C1"
+    child = draw(case).by_id("cause-C2")
+    text = " ".join(t.text or "" for t in child.element.iter(f"{SVG}text"))
+    assert "explains C1" in text  # still says which cause it explains
 
 
 def test_cause_with_a_five_why_chain_links_to_it() -> None:

@@ -1,4 +1,4 @@
-"""Intake rules: what a complaint record must hold (DOMAIN §1, seed 004 §5.1)."""
+"""Intake rules: what a complaint record must hold (rules IN-1, VA-1, rule IN-1)."""
 
 from __future__ import annotations
 

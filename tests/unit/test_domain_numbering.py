@@ -1,4 +1,4 @@
-"""Complaint numbers (seed 003 §二.3) and report file names (seed 004 §5.5.3)."""
+"""Complaint numbers (rule NU-1) and report file names (rule NU-2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Closure (DOMAIN §5, seed 001) and the non-8D paths (DOMAIN §1)."""
+"""Closure (rules CL-1 … CL-5) and the non-8D paths (rules IN-1, VA-1)."""
 
 from __future__ import annotations
 
@@ -118,3 +118,58 @@ def test_closed_case_cannot_close_again_but_can_be_reopened() -> None:
     case.closure = Closure(ClosureKind.NORMAL, at(2025, 11, 6))
     assert closure_problems(case, ClosureKind.NORMAL, POLICY) == ["closure.already_closed"]
     assert reopen_problems(case) == []
+
+
+# ---------------------------------------------------------------- rules CL-3, CL-4
+
+
+def unreachable(case: object, policy: object = POLICY) -> list[str]:
+    return closure_problems(case, ClosureKind.ABNORMAL, policy, ground=AbnormalGround.UNREACHABLE,  # type: ignore[arg-type]
+                            reason="customer unreachable")  # fmt: skip
+
+
+def test_cl4_unanswered_callbacks_count_once_per_day() -> None:
+    case = complete_case()
+    for hour in (9, 11, 15):  # three calls on one day are one attempt
+        case.callbacks.append(callback(at(2025, 11, 5, hour), CallbackOutcome.NO_ANSWER))
+    assert unreachable(case) == ["closure.abnormal.unreachable_attempts"]
+
+
+def test_cl4_callbacks_before_the_closure_was_proposed_do_not_count() -> None:
+    case = complete_case()  # approved (closure proposed) on 2025-11-04
+    for day in (1, 2, 3):
+        case.callbacks.append(callback(at(2025, 11, day), CallbackOutcome.NO_ANSWER))
+    assert unreachable(case) == ["closure.abnormal.unreachable_attempts"]
+
+
+def test_cl4_three_days_without_answer_across_national_day_2026_allow_the_closure() -> None:
+    case = complete_case()
+    case.approvals.clear()
+    approve(case, at(2026, 9, 29, 10))
+    for month, day in ((9, 30), (10, 3), (10, 8)):
+        case.callbacks.append(callback(at(2026, month, day, 10), CallbackOutcome.NO_ANSWER))
+    assert unreachable(case) == []
+
+
+def test_cl3_only_the_grounds_the_policy_lists() -> None:
+    from tests.unit.test_policy_deadlines import policy_with
+
+    policy = policy_with(closure={"abnormal_grounds": ["contract_conflict"]})
+    case = complete_case()
+    for day in (5, 6, 7):
+        case.callbacks.append(callback(at(2025, 11, day), CallbackOutcome.NO_ANSWER))
+    assert unreachable(case, policy) == ["closure.abnormal.ground_not_allowed"]
+
+
+def test_cl3_clocks_of_an_abnormally_closed_case_read_closed_abnormally() -> None:
+    from eightd.domain import Stage
+    from eightd.policy import ClockState, schedule
+
+    case = make_case(received=at(2026, 9, 28, 10), stage=Stage.D5)
+    case.status = CaseStatus.CLOSED
+    case.closure = Closure(ClosureKind.ABNORMAL, at(2026, 10, 9, 10), reason="unreachable",
+                           ground=AbnormalGround.UNREACHABLE)  # fmt: skip
+    result = schedule(case, POLICY, now=at(2026, 10, 12))
+    assert result.clock(Stage.D8).state is ClockState.CLOSED_ABNORMALLY
+    assert result.clock(Stage.D5).state is ClockState.CLOSED_ABNORMALLY
+    assert all(c.state is not ClockState.DONE_ON_TIME for c in result.clocks if c.key >= "D5")

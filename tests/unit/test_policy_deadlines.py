@@ -1,4 +1,4 @@
-"""Deadlines per stage and grade (DOMAIN §3, seed 004 §4.3, seed 001), on real dates:
+"""Deadlines per stage and grade (rules DL-1 … DL-6, CL-5), on real dates:
 the 2025 National Day break (1–8 Oct), its make-up days (Sun 28 Sep, Sat 11 Oct) and
 ordinary weekends."""
 
@@ -242,7 +242,7 @@ def test_other_complaint_is_handled_the_next_working_day() -> None:
     assert clock(case, Stage.D8, at(2025, 9, 30, 11)).due == end_of(date(2025, 10, 9))
 
 
-# ---------------------------------------------------------------- seed 001 topics
+# ---------------------------------------------------------------- rule CL-5 topics
 
 
 def d8_notices(case: object, now: datetime, policy: object = POLICY) -> list[tuple[str, dict]]:

@@ -1,4 +1,4 @@
-"""Stage gates (DOMAIN §4, seed 004 §5–§6): what must exist before a stage is done."""
+"""Stage gates (rules GT-D0 … GT-D8): what must exist before a stage is done."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Grading and escalation, DOMAIN §2 (seed 004 §4.2, seed 002 §二(二), seed 000 levels)."""
+"""Grading and escalation, rules GR-1, GR-2, ES-1, ES-2."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from eightd.policy import (
 )
 from tests.unit._policy_support import POLICY, at, make_case, outbound
 
-# ---------------------------------------------------------------- severity, seed 004 §4.2
+# ---------------------------------------------------------------- severity, rule GR-1
 
 
 @pytest.mark.parametrize("kind", [DefectKind.FUNCTIONAL, DefectKind.ASSEMBLY])
@@ -77,7 +77,7 @@ def test_qe_override_is_in_force_and_marked_as_override() -> None:
     assert result.overridden
 
 
-# ---------------------------------------------------------------- priority, seed 002
+# ---------------------------------------------------------------- priority, rule GR-2
 
 
 def test_safety_defect_is_high_priority() -> None:

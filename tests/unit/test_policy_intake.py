@@ -1,4 +1,4 @@
-"""Seed 004 §5.1.1: what quality needs before accepting a complaint, as company policy."""
+"""Rule IN-1: what quality needs before accepting a complaint, as company policy."""
 
 from __future__ import annotations
 

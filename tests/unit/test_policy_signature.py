@@ -1,4 +1,4 @@
-"""Approval as an electronic signature over the case content (seed 004 §5.5.4)."""
+"""Approval as an electronic signature over the case content (rule GT-D8)."""
 
 from __future__ import annotations
 
