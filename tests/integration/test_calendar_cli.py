@@ -4,6 +4,7 @@ the deadlines counted on 2027 stop being provisional; anyone else, or a bad file
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,11 +22,14 @@ workdays = [2027-02-13]
 
 
 @pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+def cli_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, act_as: Callable[[str], None]
+) -> Path:
     policy = tmp_path / "acme-policy.toml"
     policy.write_text('[calendar]\ndirectory = "calendars"\n', encoding="utf-8")
     monkeypatch.setenv("EIGHTD_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("EIGHTD_USER", "admin.wu")
+    monkeypatch.delenv("EIGHTD_USER", raising=False)
+    act_as("admin.wu")
     monkeypatch.setenv("EIGHTD_LANG", "en")
     monkeypatch.setenv("EIGHTD_POLICY", str(policy))
     monkeypatch.delenv("EIGHTD_DATABASE_URL", raising=False)
@@ -80,7 +84,7 @@ def test_ca2_administrator_loads_the_official_2027_calendar(
 
 
 def test_ca2_only_an_administrator_loads_a_calendar_and_bad_files_are_named(
-    cli_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    cli_env: Path, capsys: pytest.CaptureFixture[str], act_as: Callable[[str], None]
 ) -> None:
     assert run(capsys, "init")[0] == 0
     bad = cli_env / "bad.toml"
@@ -89,7 +93,7 @@ def test_ca2_only_an_administrator_loads_a_calendar_and_bad_files_are_named(
     assert code == 1
     assert "holidays" in err and "2026-12-31 is not in 2027" in err
     assert run(capsys, "user", "add", "qe.li", "--role", "qe")[0] == 0
-    monkeypatch.setenv("EIGHTD_USER", "qe.li")
+    act_as("qe.li")
     official = cli_env / "official-2027.toml"
     official.write_text(OFFICIAL_2027, encoding="utf-8")
     code, _, err = run(capsys, "calendar", "load", str(official))
