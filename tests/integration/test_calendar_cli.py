@@ -22,9 +22,7 @@ workdays = [2027-02-13]
 
 
 @pytest.fixture
-def cli_env(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, act_as: Callable[[str], None]
-) -> Path:
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, act_as: Callable[[str], None]) -> Path:
     policy = tmp_path / "acme-policy.toml"
     policy.write_text('[calendar]\ndirectory = "calendars"\n', encoding="utf-8")
     monkeypatch.setenv("EIGHTD_HOME", str(tmp_path / "home"))
