@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/bench_export_import.py [--n 10000]
 
-Each measurement runs in its own process; its peak resident memory (RSS) comes from
-the kernel (``wait4``), its time from the wall clock.
+Each measurement runs in its own process, started from this small one; its peak resident
+memory (RSS) comes from the kernel (``wait4``), its time from the wall clock.
 
 (a) baseline export   the way eightd exported before streaming: every case loaded into
                       a list, the whole document built as one string, then written
@@ -28,13 +28,20 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from eightd import services  # noqa: E402
-from eightd.demo import demo_cases_large  # noqa: E402
-from eightd.store import open_store  # noqa: E402
 
 CLI = "from eightd.cli import main; raise SystemExit(main())"
+
+# The store is built in a child too: this process stays small, so that no child starts
+# (forks) from a large parent, which would inflate the peak RSS the kernel reports for it.
+BUILD = """
+import sys
+from eightd import services
+from eightd.demo import demo_cases_large
+from eightd.store import open_store
+store = open_store(sys.argv[1])
+with store.uow() as uow:
+    services.import_cases(uow, demo_cases_large(int(sys.argv[2]), seed=0), user="bench")
+"""
 
 BASELINE_EXPORT = """
 import sys
@@ -83,12 +90,7 @@ def main() -> None:
         folder = Path(tmp)
         source = f"sqlite:///{folder}/source.db"
         print(f"building a store of {n} cases ...", flush=True)
-        store = open_store(source)
-        all_cases = demo_cases_large(n, seed=0)
-        with store.uow() as uow:
-            services.import_cases(uow, all_cases, user="bench")
-        del all_cases
-        store.dispose()
+        measure("-c", BUILD, source, str(n))
 
         rows: list[tuple[str, float, float]] = []
         rows.append(("(e) floor: python + eightd CLI import", *measure("-c", "import eightd.cli")))
