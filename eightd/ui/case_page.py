@@ -15,13 +15,13 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from eightd.domain import CaseStatus, Contact, Stage
+from eightd.domain import Contact, Stage
 from eightd.errors import ConcurrentEditError
 from eightd.i18n import label
 from eightd.ui.editors import Column, ItemEditor
 from eightd.ui.session import Session
 from eightd.ui.stages import StagePanel
-from eightd.ui.style import badge, esc
+from eightd.ui.style import esc
 from eightd.ui.widgets import Feedback, card, heading
 
 __all__ = ["CasePage"]
@@ -356,6 +356,3 @@ def _short(value: Any) -> str:
         return "—"
     text = str(value)
     return text if len(text) <= 80 else text[:77] + "…"
-
-
-_ = (CaseStatus, badge)

@@ -42,9 +42,20 @@ def fixed_clock() -> Callable[[], datetime] | None:
 def prepare() -> Application:
     """The application of a page, made before its request arrives: settings from the
     environment, the store opened and the policy read (a preheated kernel does this)."""
+    import importlib
+
     app = Application.from_settings(Settings.from_env(), now=fixed_clock())
     app.policy  # read the policy file now, not on the first click  # noqa: B018
     app.users()  # open the store (and its connection pool)
+    # the pages' code (widgets, diagrams, the case view) is loaded before the request too
+    pages = (
+        "eightd.ui.case_page",
+        "eightd.ui.ledger",
+        "eightd.ui.intake",
+        "eightd.ui.reports_panel",
+    )
+    for module in (*pages, "eightd.diagrams"):
+        importlib.import_module(module)
     return app
 
 

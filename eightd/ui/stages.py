@@ -13,7 +13,6 @@ import ipywidgets as widgets
 
 from eightd.domain import (
     AbnormalGround,
-    ActionStatus,
     Callback,
     Case,
     Cause,
@@ -880,7 +879,6 @@ def _svg_only(svg: str) -> str:
 def _choose(editor: ItemEditor[Any], name: str, options: list[tuple[str, str]]) -> None:
     """Offer the case's own items (causes, actions, containment) for a reference field."""
     fld = editor.form.fields[name]
-    current = fld.input.value
     if isinstance(fld.input, widgets.Textarea):
         multi = widgets.SelectMultiple(
             options=options, rows=min(6, max(2, len(options))), layout=widgets.Layout(width="100%")
@@ -899,8 +897,4 @@ def _choose(editor: ItemEditor[Any], name: str, options: list[tuple[str, str]]) 
         fld.show = lambda value: setattr(  # type: ignore[method-assign]
             drop, "value", value if value in [b for _a, b in options] else options[0][1]
         )
-    _ = current
     editor.form.load(editor._base())
-
-
-_ = (ActionStatus,)
