@@ -190,12 +190,9 @@ def load(engine: sa.Engine, n: int, search_n: int) -> None:
         conn.execute(
             ledger_state.insert().values(key="fingerprint", value=policy_fingerprint(POLICY))
         )
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.exec_driver_sql("ANALYZE")
-        else:
-            conn.exec_driver_sql("COMMIT")
-            conn.exec_driver_sql("VACUUM ANALYZE")
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        # VACUUM runs outside a transaction on PostgreSQL
+        conn.exec_driver_sql("ANALYZE" if engine.dialect.name == "sqlite" else "VACUUM ANALYZE")
 
 
 def _case_row(number: str, title: str) -> dict[str, Any]:
