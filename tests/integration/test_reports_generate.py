@@ -6,7 +6,6 @@ import asyncio
 import copy
 import re
 import subprocess
-import time
 from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
@@ -302,9 +301,9 @@ def test_the_warm_kernel_serves_the_next_report_after_a_failure(
     case = _pick(cases, chinese=False)
     with _app(store_url) as app:
         request = app.report_request(case.number, out_dir=tmp_path)
-    started = time.perf_counter()
+    kernel = writer.kernel.km
     result = writer.write(request)
-    assert time.perf_counter() - started < 1.0  # one HTML report from a warm worker
+    assert writer.kernel.km is kernel  # the same kernel, not a new one (timing: benchmarks/)
     assert result.files["html"].is_file()
 
 

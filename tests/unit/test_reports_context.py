@@ -119,6 +119,33 @@ def test_unapproved_case_is_marked_not_approved(cases: list[Case]) -> None:
     assert "NOT APPROVED" in html
 
 
+# internal document references (seed numbers, procedure sections, planning files)
+_INTERNAL = re.compile(r"seed\s*\d|程序\s*0\d\d|§|ROADMAP|DOMAIN\.md|8D-FORM", re.I)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_report_text_cites_an_internal_document(cases: list[Case], lang: str) -> None:
+    for case in cases:
+        html = page_html(_context(case, lang), {}, NOW)
+        assert not _INTERNAL.search(html), (case.number, _INTERNAL.search(html))
+
+
+def test_no_catalog_message_cites_an_internal_document() -> None:
+    from eightd.i18n import catalog
+
+    for lang in ("zh", "en"):
+        cited = {k: v for k, v in catalog(lang).items() if _INTERNAL.search(v)}
+        assert not cited, cited
+
+
+def test_approver_role_prints_as_its_label_not_its_code(cases: list[Case]) -> None:
+    case = next(c for c in cases if c.approvals and c.approvals[-1].role == "qa_manager")
+    for lang, shown in (("en", "QA manager"), ("zh", "品保部经理")):
+        html = page_html(_context(case, lang), {}, NOW)
+        assert shown in html
+        assert "qa_manager" not in html
+
+
 def test_user_text_is_escaped_in_the_html(cases: list[Case]) -> None:
     case = copy.deepcopy(_approved(cases, chinese=False))
     case.title = '<script>alert("x")</script>'
