@@ -252,6 +252,8 @@ def build_context(
                 "header.block",
                 "timeline.title",
                 "timeline.today",
+                "timeline.window",
+                "timeline.done_mark",
                 "timeline.stage",
                 "timeline.due",
                 "timeline.done",

@@ -141,9 +141,9 @@ def test_no_catalog_message_cites_an_internal_document() -> None:
 def test_approver_role_prints_as_its_label_not_its_code(cases: list[Case]) -> None:
     case = next(c for c in cases if c.approvals and c.approvals[-1].role == "qa_manager")
     for lang, shown in (("en", "QA manager"), ("zh", "品保部经理")):
-        html = page_html(_context(case, lang), {}, NOW)
-        assert shown in html
-        assert "qa_manager" not in html
+        text = re.sub(r"<[^>]+>", "", page_html(_context(case, lang), {}, NOW))
+        assert shown in text
+        assert "qa_manager" not in text
 
 
 def test_user_text_is_escaped_in_the_html(cases: list[Case]) -> None:
@@ -164,11 +164,27 @@ def test_page_numbers_are_printed_in_the_report_language(cases: list[Case]) -> N
     assert 'content: "Page " counter(page) " of " counter(pages)' in page_css(_context(case, "en"))
 
 
-def test_timeline_draws_every_stage_and_the_report_date(cases: list[Case]) -> None:
-    ctx = _context(_approved(cases, chinese=False), "en")
+def test_timeline_of_an_open_case_draws_every_stage_and_the_report_date(
+    cases: list[Case],
+) -> None:
+    ctx = _context(next(c for c in cases if not c.is_closed and c.causes), "en")
     svg = timeline_svg(ctx, NOW)
     assert svg.count("data-state=") == 9
     assert "report date" in svg
+    assert 'data-legend="timeline"' in svg
+
+
+def test_timeline_of_a_closed_case_spans_its_own_life_with_a_legend(cases: list[Case]) -> None:
+    case = _approved(cases, chinese=False)
+    assert case.closure is not None
+    svg = timeline_svg(_context(case, "en"), NOW)
+    assert "report date" not in svg  # the report date lies after the case's life
+    closed_day = case.closure.closed_at.astimezone(CST).date().isoformat()
+    assert re.findall(r">(\d{4}-\d\d-\d\d)<", svg)[-1] >= closed_day
+    assert re.findall(r">(\d{4}-\d\d-\d\d)<", svg)[-1] < NOW.date().isoformat()
+    legend = svg[svg.index('data-legend="timeline"') :]
+    assert "bar: from the start of a stage to its deadline" in legend
+    assert "done on time" in legend
 
 
 def test_excel_form_has_header_and_d1_to_d8_blocks(cases: list[Case], tmp_path: Path) -> None:
