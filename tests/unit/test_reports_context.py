@@ -198,6 +198,19 @@ def test_excel_form_has_header_and_d1_to_d8_blocks(cases: list[Case], tmp_path: 
     assert "已批准" in texts
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_excel_form_includes_every_5_why_chain(
+    cases: list[Case], tmp_path: Path, lang: str
+) -> None:
+    case = next(c for c in cases if any(len(cause.whys) >= 2 for cause in c.causes))
+    path = write_xlsx(_context(case, lang), tmp_path / "r.xlsx")
+    ws = load_workbook(path).active
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    for cause in case.causes:
+        for why in cause.whys:
+            assert why in texts, why
+
+
 def test_excel_writes_formula_like_text_as_text(cases: list[Case], tmp_path: Path) -> None:
     case = copy.deepcopy(_approved(cases, chinese=False))
     case.title = '=HYPERLINK("http://evil.example","x")'
