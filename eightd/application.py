@@ -1001,10 +1001,20 @@ class Application:
         return parse_export(data)
 
     def report(self, number: str, **options: Any) -> ReportResult:
-        """Write the report of ``number`` (options: see :meth:`report_request`)."""
-        from eightd.reports.generate import write_report
+        """Write the report of ``number`` (options: see :meth:`report_request`). The case
+        is read first (a wrong number costs no kernel); then the kernel boots while this
+        process loads the report writers."""
+        from eightd.reports.notebook import WarmKernel
 
-        return write_report(self.report_request(number, **options))
+        request = self.report_request(number, **options)
+        kernel = WarmKernel()
+        kernel.launch()
+        try:
+            from eightd.reports.generate import write_report
+
+            return write_report(request, kernel=kernel)
+        finally:
+            kernel.close()
 
     def reports(
         self,

@@ -7,7 +7,9 @@ eightd report --all --status closed --format xlsx --jobs 2
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +67,7 @@ def cmd_report(app: App, args: argparse.Namespace) -> int:
         "lang": app.lang,
         "source": str(Path(args.source).resolve()) if args.source else None,
     }
+    _skip_iri_grammar()
     if not args.all:
         # the case is read (a wrong number told) before a kernel starts
         result = app.application.report(args.number, **options)
@@ -75,7 +78,14 @@ def cmd_report(app: App, args: argparse.Namespace) -> int:
     if not numbers:
         app.out.line(app.t("report.cli.no_cases"))
         return 0
-    items = app.application.reports(numbers, jobs=args.jobs, progress=True, **options)
+    # SIGTERM unwinds like Ctrl-C: the pool stops its workers, kernels and browser at once
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _stop) if main else None
+    try:
+        items = app.application.reports(numbers, jobs=args.jobs, progress=True, **options)
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
     failed = [i for i in items if not i.ok]
     for item in failed:
         message = item.error.message(app.lang) if item.error else ""
@@ -85,3 +95,14 @@ def cmd_report(app: App, args: argparse.Namespace) -> int:
         app.t("report.cli.batch_done", ok=len(items) - len(failed), out=out, failed=len(failed))
     )
     return 1 if failed else 0
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _skip_iri_grammar() -> None:
+    """This process never validates IRIs: keep jsonschema (through nbformat) from building
+    the ``rfc3987_syntax`` grammar at import, 1.3-1.8 s of a cold report (see
+    :mod:`eightd.reports._preload`). The CLI owns its process; library callers keep theirs."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]

@@ -659,7 +659,7 @@ def pouch_seal_leak_unreachable(clock: Clock) -> Case:
             ground=AbnormalGround.UNREACHABLE,
             closed_at=at(27.0),
             closed_by=qe,
-            reason="一个月内 3 次回访均未联系上客户（seed 001 异常关闭条件）",
+            reason="一个月内 3 次回访均未联系上客户（符合异常关闭条件）",
             lessons_learned="设备显示温度不等于实际温度；材料变更须通知",
         ),
         approvals=[approval("品质经理 卢志强", "qa_manager", "批准 8D 报告", at(12.5))],

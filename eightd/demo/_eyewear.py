@@ -126,7 +126,7 @@ def coating_peeling(clock: Clock) -> Case:
         status=CaseStatus.CLOSED,
         stage=current_stage(done),
         validity=Validity.FOUNDED,
-        validity_note="保修期内脱膜，属镜片质量问题（seed 000 第四.1(8) 条）",
+        validity_note="保修期内脱膜，属镜片质量问题（镜片保修条款：正常使用下膜层脱落）",
         grading=grade(Severity.GENERAL, Priority.MEDIUM, QE, at(0.2)),
         emergency_actions="当场为顾客登记，借用备用眼镜；镜片送品保部检测",
         team=_retail_team(
@@ -1159,7 +1159,7 @@ def lens_scratches_not_founded(clock: Clock) -> Case:
             kind=ClosureKind.NO_8D,
             closed_at=at(2.0),
             closed_by=QE,
-            reason="投诉不成立：使用磨损，非镜片质量问题（seed 000 镜片品质问题 2. 使用中的问题）",
+            reason="投诉不成立：使用磨损，非镜片质量问题（属使用中的问题，不在保修范围）",
             customer_accepted=True,
         ),
         callbacks=[callback(at(1.9), "许敏", Outcome.SATISFIED, "顾客接受说明，已预约重配")],
@@ -1212,7 +1212,7 @@ def progressive_adaptation_request(clock: Clock) -> Case:
         validity=Validity.CUSTOMER_REQUEST,
         validity_note=(
             "Lens power, fitting height and PD checked and correct. Peripheral blur is normal for a "
-            "first progressive wearer (seed 000: 渐进镜片初戴不适, ask the customer to adapt). "
+            "first progressive wearer: the customer needs some days to adapt. "
             "Explained head-turning and reading posture; offered a free re-check after two weeks."
         ),
         grading=grade(Severity.INCIDENTAL, Priority.LOW, QE, at(0.1)),

@@ -12,3 +12,6 @@ import sys
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import eightd.reports.generate  # noqa: E402, F401
+from eightd.reports.notebook import _register_engine  # noqa: E402
+
+_register_engine()  # papermill and nbclient, loaded once for every worker

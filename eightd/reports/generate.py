@@ -13,6 +13,7 @@ import asyncio
 import base64
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,11 +21,18 @@ from nbformat import NotebookNode
 
 from eightd.domain import safe_file_part
 from eightd.errors import ReportError
+from eightd.reports.files import (
+    check_html,
+    forget,
+    remove_if_stopped,
+    remove_stale,
+    temporary_file,
+    write_text_checked,
+)
 from eightd.reports.html import HtmlWriter
 from eightd.reports.notebook import WarmKernel, load_template
-from eightd.reports.pdf import print_pdf
-from eightd.reports.request import ReportRequest, ReportResult
-from eightd.reports.xlsx import write_xlsx
+from eightd.reports.pdf import PdfPrinter
+from eightd.reports.request import PendingPdf, ReportRequest, ReportResult
 from eightd.views.case import REPORT_MIME, ReportContext
 
 if TYPE_CHECKING:
@@ -32,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ReportWriter",
+    "finish_pdf",
     "generate_report",
     "generate_report_async",
     "take_report_data",
@@ -66,11 +75,14 @@ def take_report_data(nb: NotebookNode, path: Path) -> tuple[ReportContext, bytes
 
 
 class ReportWriter:
-    """Produces reports one after another on one warm kernel (and one HTML exporter)."""
+    """Produces reports one after another on one warm kernel (and one HTML exporter,
+    and one Chromium once a PDF is asked for)."""
 
-    def __init__(self, kernel: WarmKernel | None = None) -> None:
+    def __init__(self, kernel: WarmKernel | None = None, printer: PdfPrinter | None = None) -> None:
         self.kernel = kernel or WarmKernel()
         self._html: HtmlWriter | None = None
+        self._printer = printer
+        self._own_printer = printer is None
 
     def __enter__(self) -> ReportWriter:
         self.kernel.start()
@@ -80,7 +92,16 @@ class ReportWriter:
         self.close()
 
     def close(self) -> None:
-        self.kernel.close()
+        try:
+            self.kernel.close()
+        finally:
+            if self._own_printer and self._printer is not None:
+                self._printer.close()
+                self._printer = None
+
+    def abandon(self) -> None:
+        """Stop the kernel at once, from a signal handler: nothing waits, nothing is asked."""
+        self.kernel.abandon()
 
     def warm_up(self) -> None:
         """Get ready for the first report: the HTML exporter is built while the kernel
@@ -96,49 +117,105 @@ class ReportWriter:
             self._html = HtmlWriter()
         return self._html
 
-    def write(self, request: ReportRequest) -> ReportResult:
+    @property
+    def printer(self) -> PdfPrinter:
+        if self._printer is None:
+            self._printer = PdfPrinter()
+        return self._printer
+
+    def _execute(
+        self, request: ReportRequest, out_dir: Path, running: Path
+    ) -> tuple[NotebookNode, ReportContext, bytes, dict[str, Path]]:
+        """Run the template into ``running``, then keep it as ``<stem>.ipynb``."""
+        try:
+            nb = self.kernel.execute(load_template(request.template), request.parameters(), running)
+            ctx, fishbone_png = take_report_data(nb, running)
+            files = {"ipynb": _inside(out_dir, ctx.file_stem + ".ipynb")}
+            os.replace(running, files["ipynb"])
+        except ReportError as exc:
+            # a failed run keeps its marked notebook under a name a user finds
+            failed = _inside(out_dir, safe_file_part(request.number) + ".ipynb")
+            if running.is_file():
+                os.replace(running, failed)
+            raise ReportError(exc.code, **{**exc.params, "path": str(failed)}) from exc
+        except OSError as exc:  # e.g. a full disk while the notebook is saved
+            raise ReportError(
+                "report.error.write_failed", path=str(running), detail=exc.strerror or str(exc)
+            ) from exc
+        return nb, ctx, fishbone_png, files
+
+    def write(self, request: ReportRequest, *, print_pdf: bool = True) -> ReportResult:
+        """Produce every file of ``request``; each replaces its earlier version only when
+        it is whole. With ``print_pdf=False`` the PDF is left to the caller
+        (:attr:`ReportResult.pending_pdf`, see :func:`finish_pdf`)."""
         started = time.perf_counter()
         out_dir = Path(request.out_dir).resolve()
         out_dir.mkdir(parents=True, exist_ok=True)
-        running = _inside(out_dir, safe_file_part(request.number) + ".ipynb")
-        nb = self.kernel.execute(load_template(request.template), request.parameters(), running)
-        ctx, fishbone_png = take_report_data(nb, running)
-        files = {"ipynb": _inside(out_dir, ctx.file_stem + ".ipynb")}
-        os.replace(running, files["ipynb"])
+        part = safe_file_part(request.number)
+        remove_stale(out_dir, f".{part}.*.running.ipynb")
+        remove_stale(out_dir, f".{part}-*.print.html")
+        running = _inside(out_dir, f".{part}.{os.getpid()}.running.ipynb")
+        with temporary_file(running):
+            nb, ctx, fishbone_png, files = self._execute(request, out_dir, running)
+        pending: PendingPdf | None = None
         if "html" in request.formats or "pdf" in request.formats:
             page = self.html.render(nb, ctx)
             html_path = _inside(out_dir, ctx.file_stem + ".html")
             if "html" in request.formats:
-                html_path.write_text(page, encoding="utf-8")
-                files["html"] = html_path
+                files["html"] = write_text_checked(html_path, page, check_html)
             if "pdf" in request.formats:
-                files["pdf"] = self._pdf(page, html_path, _inside(out_dir, ctx.file_stem + ".pdf"))
+                pdf_path = _inside(out_dir, ctx.file_stem + ".pdf")
+                if "html" in request.formats:
+                    pending = PendingPdf(html_path, pdf_path)
+                else:  # PDF without HTML: print from a hidden page beside it
+                    scratch = html_path.with_name(f".{html_path.stem}.{os.getpid()}.print.html")
+                    remove_if_stopped(scratch)
+                    scratch.write_text(page, encoding="utf-8")
+                    pending = PendingPdf(scratch, pdf_path, scratch=True)
         if "xlsx" in request.formats:
+            from eightd.reports.xlsx import write_xlsx  # openpyxl: only for Excel forms
+
             files["xlsx"] = write_xlsx(
                 ctx,
                 _inside(out_dir, ctx.file_stem + ".xlsx"),
                 fishbone_png=fishbone_png,
                 attachments=request.attachments,
             )
-        return ReportResult(request.number, files, time.perf_counter() - started)
-
-    @staticmethod
-    def _pdf(page: str, html_path: Path, pdf_path: Path) -> Path:
-        if html_path.is_file():
-            return print_pdf(html_path, pdf_path)
-        # PDF without HTML: print from a hidden page beside it, then remove that
-        scratch = html_path.with_name(f".{html_path.stem}.print.html")
-        scratch.write_text(page, encoding="utf-8")
-        try:
-            return print_pdf(scratch, pdf_path)
-        finally:
-            scratch.unlink(missing_ok=True)
+        result = ReportResult(request.number, files, time.perf_counter() - started, pending)
+        return finish_pdf(result, self.printer) if print_pdf and pending else result
 
 
-def write_report(request: ReportRequest) -> ReportResult:
-    """Produce one report on a kernel of its own (started and stopped here)."""
-    with ReportWriter() as writer:
+def finish_pdf(result: ReportResult, printer: PdfPrinter) -> ReportResult:
+    """Print the PDF ``result`` left pending, on ``printer``'s browser."""
+    pending = result.pending_pdf
+    if pending is None:
+        return result
+    started = time.perf_counter()
+    try:
+        pdf = printer.print_pdf(pending.html, pending.pdf)
+    finally:
+        if pending.scratch:
+            pending.html.unlink(missing_ok=True)
+            forget(pending.html)
+    return replace(
+        result,
+        files={**result.files, "pdf": pdf},
+        seconds=result.seconds + time.perf_counter() - started,
+        pending_pdf=None,
+    )
+
+
+def write_report(request: ReportRequest, *, kernel: WarmKernel | None = None) -> ReportResult:
+    """Produce one report on a kernel of its own (started, unless ``kernel`` was launched
+    already, and stopped here). The page exporter is built while the kernel boots."""
+    writer = ReportWriter(kernel)
+    try:
+        writer.kernel.launch()
+        if "html" in request.formats or "pdf" in request.formats:
+            writer.html.compile()
         return writer.write(request)
+    finally:
+        writer.close()
 
 
 def generate_report(request: ReportRequest) -> ReportResult:

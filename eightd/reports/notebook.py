@@ -11,30 +11,28 @@ user namespace reset before each report so no report sees another's state.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
-import papermill
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbformat import NotebookNode
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.exceptions import PapermillExecutionError
 
 from eightd.errors import MissingDependencyError, ReportError
 from eightd.resources import template_path
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 __all__ = ["KERNEL_NAME", "WarmKernel", "default_template", "load_template"]
 
@@ -76,6 +74,8 @@ def load_template(path: Path | None = None) -> NotebookNode:
 
 @cache
 def _read_template(path: Path, mtime_ns: int) -> NotebookNode:
+    import nbformat
+
     return nbformat.read(path, as_version=4)
 
 
@@ -116,50 +116,55 @@ def kernel_env() -> dict[str, str]:
     return env
 
 
-class _WarmClient(PapermillNotebookClient):
-    """papermill's client on a kernel and a kernel client that outlive the run."""
+@cache
+def _register_engine() -> None:
+    """Register the ``eightd-warm`` papermill engine. papermill and nbclient are imported
+    here, not with this module, so a kernel can be launched before they load."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
 
-    def __init__(self, nb_man: Any, km: AsyncKernelManager, kc: Any, **kw: Any) -> None:
-        super().__init__(nb_man, km=km, **kw)
-        self.kc = kc
+    class _WarmClient(PapermillNotebookClient):
+        """papermill's client on a kernel and a kernel client that outlive the run."""
 
+        def __init__(self, nb_man: Any, km: AsyncKernelManager, kc: Any, **kw: Any) -> None:
+            super().__init__(nb_man, km=km, **kw)
+            self.kc = kc
 
-class WarmKernelEngine(NBClientEngine):
-    """papermill engine ``eightd-warm``: executes on the ``km`` / ``kc`` passed in."""
+    class WarmKernelEngine(NBClientEngine):
+        """papermill engine ``eightd-warm``: executes on the ``km`` / ``kc`` passed in."""
 
-    @classmethod
-    def execute_managed_notebook(
-        cls,
-        nb_man: Any,
-        kernel_name: str,
-        log_output: bool = False,
-        stdout_file: Any = None,
-        stderr_file: Any = None,
-        start_timeout: int = 60,
-        execution_timeout: int | None = None,
-        *,
-        km: AsyncKernelManager,
-        kc: Any,
-        **kwargs: Any,
-    ) -> NotebookNode:
-        kwargs.pop("input_path", None)
-        client = _WarmClient(
-            nb_man,
-            km=km,
-            kc=kc,
-            timeout=execution_timeout,
-            startup_timeout=start_timeout,
-            kernel_name=kernel_name,
-            log=logging.getLogger("papermill"),
-            log_output=log_output,
-            stdout_file=stdout_file,
-            stderr_file=stderr_file,
-            **kwargs,
-        )
-        return client.execute()
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man: Any,
+            kernel_name: str,
+            log_output: bool = False,
+            stdout_file: Any = None,
+            stderr_file: Any = None,
+            start_timeout: int = 60,
+            execution_timeout: int | None = None,
+            *,
+            km: AsyncKernelManager,
+            kc: Any,
+            **kwargs: Any,
+        ) -> NotebookNode:
+            kwargs.pop("input_path", None)
+            client = _WarmClient(
+                nb_man,
+                km=km,
+                kc=kc,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logging.getLogger("papermill"),
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
+            return client.execute()
 
-
-papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
+    papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
 
 
 class WarmKernel:
@@ -230,7 +235,28 @@ class WarmKernel:
 
     def close(self) -> None:
         if self.km is not None:
-            run_sync(self._close)()
+            try:
+                run_sync(self._close)()
+            except BaseException:
+                self._kill()  # e.g. interrupted by a signal mid-shutdown: no kernel may stay
+                raise
+        if self._dir:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+
+    def _kill(self) -> None:
+        """Kill the kernel's process group (it runs in a session of its own) at once."""
+        km, self.km, self.kc = self.km, None, None
+        provisioner = getattr(km, "provisioner", None)
+        pid = getattr(getattr(provisioner, "process", None), "pid", None)
+        if pid:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+
+    def abandon(self) -> None:
+        """Kill the kernel and drop its folder without the event loop (a signal handler may
+        have interrupted a report in the middle of the loop)."""
+        self._kill()
         if self._dir:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
@@ -287,6 +313,11 @@ class WarmKernel:
 
         Raises ReportError naming ``output_path`` and the failing cell.
         """
+        import papermill
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+        from papermill.exceptions import PapermillExecutionError
+
+        _register_engine()
         self.start()
         run_sync(self._run_silently)(_RESET)
         try:

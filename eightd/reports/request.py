@@ -16,7 +16,14 @@ from typing import Any
 from eightd.errors import ReportError
 from eightd.i18n import default_lang, normalize_lang
 
-__all__ = ["FORMATS", "ReportRequest", "ReportResult", "make_request", "parse_formats"]
+__all__ = [
+    "FORMATS",
+    "PendingPdf",
+    "ReportRequest",
+    "ReportResult",
+    "make_request",
+    "parse_formats",
+]
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx", "ipynb")
 
@@ -51,10 +58,21 @@ class ReportRequest:
 
 
 @dataclass(frozen=True)
+class PendingPdf:
+    """A PDF still to print from ``html`` (removed afterwards when ``scratch``)."""
+
+    html: Path
+    pdf: Path
+    scratch: bool = False
+
+
+@dataclass(frozen=True)
 class ReportResult:
     number: str
     files: dict[str, Path] = field(default_factory=dict)  # format -> file, with "ipynb"
     seconds: float = 0.0
+    # set when the PDF is printed by the caller's browser (a batch prints in one Chromium)
+    pending_pdf: PendingPdf | None = None
 
 
 def parse_formats(values: Iterable[str]) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from eightd.diagrams.labels import display_width
 from eightd.i18n import t
+from eightd.reports.files import check_xlsx, replace_checked
 from eightd.views.case import Block, ReportContext, Row
 
 __all__ = ["write_xlsx"]
@@ -242,5 +243,4 @@ def write_xlsx(
             form.fit([])
             form.pairs(ctx.approval.rows, per_line=1)
     ws.print_area = f"A1:{get_column_letter(COLUMNS)}{form.row}"
-    wb.save(path)
-    return path
+    return replace_checked(path, wb.save, check_xlsx)

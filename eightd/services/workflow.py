@@ -534,11 +534,24 @@ def same_kind_candidates(uow: UnitOfWork, case: Case, policy: Policy) -> list[Ca
     received = case.intake.received_at or case.created_at
     if received is None or not policy.escalation.same_kind_count:
         return []
-    window = timedelta(days=policy.escalation.same_kind_window_days)
-    rows = uow.cases.list(
-        received_from=received - window, received_to=received + window + timedelta(seconds=1)
+    rules = policy.escalation
+    window = timedelta(days=rules.same_kind_window_days)
+    this = CaseSummary.of(case)
+    rows = uow.cases.same_kind(
+        received_from=received - window,
+        received_to=received + window + timedelta(seconds=1),
+        excluding=case.number,
+        # SQL only narrows the candidates (a superset); the policy applies the exact rule.
+        # A stored case without a category counts as "other"; SQLite folds ASCII only.
+        category=this.category.value
+        if "category" in rules.same_kind_by and this.category is not ComplaintCategory.OTHER
+        else None,
+        product_key=this.product_number
+        if "product_number" in rules.same_kind_by and this.product_number.isascii()
+        else None,
+        ignored_validities=[v.value for v in rules.same_kind_ignores],
     )
-    return [_summary_of(row) for row in rows if row.number != case.number]
+    return [_summary_of(row) for row in rows]
 
 
 def _summary_of(row: LedgerRow) -> CaseSummary:

@@ -373,6 +373,35 @@ class SqlCaseRepository:
         query = self._filtered(sa.select(*columns), **filters)
         return [self._summary(row) for row in self._conn.execute(query)]
 
+    def same_kind(
+        self,
+        *,
+        received_from: datetime,
+        received_to: datetime,
+        excluding: str,
+        category: str | None = None,
+        product_key: str | None = None,
+        ignored_validities: Iterable[str] = (),
+    ) -> builtins.list[CaseSummary]:
+        """Ledger rows of the other cases received in ``[received_from, received_to)`` that
+        may be of the same kind: one query on the receipt-time index, narrowed in SQL by
+        category, product (``product_key``: trimmed and case-folded) and validity."""
+        c = cases.c
+        columns = [col for col in cases.c if col.name != "document"]
+        query = sa.select(*columns).where(
+            c.received_at >= _to_utc(received_from),
+            c.received_at < _to_utc(received_to),
+            c.number != excluding,
+        )
+        if category is not None:
+            query = query.where(c.category == category)
+        if product_key is not None:
+            query = query.where(sa.func.lower(sa.func.trim(c.product_number)) == product_key)
+        ignored = builtins.list(ignored_validities)
+        if ignored:
+            query = query.where(sa.or_(c.validity.is_(None), c.validity.not_in(ignored)))
+        return [self._summary(row) for row in self._conn.execute(query.order_by(c.number))]
+
     def load(self, **filters: Any) -> builtins.list[StoredCase]:
         """Whole cases matching the filters, in one query, ordered by complaint number."""
         query = self._filtered(self._stored_columns(), **filters)

@@ -274,6 +274,8 @@ def build_context(
                 "header.block",
                 "timeline.title",
                 "timeline.today",
+                "timeline.window",
+                "timeline.done_mark",
                 "timeline.stage",
                 "timeline.due",
                 "timeline.done",
@@ -710,6 +712,14 @@ def _findings(a: Assessment, fmt: _Fmt) -> list[FindingView]:
     return out
 
 
+def _role_label(role: str, fmt: _Fmt) -> str:
+    """A user role as its label (``qa_manager`` -> "QA manager"); a role the catalogs do
+    not know (a company's own) prints with spaces for its underscores."""
+    key = f"report.user_role.{role}"
+    text = fmt.t(key)
+    return role.replace("_", " ") if text == key else text
+
+
 def _approval(case: Case, a: Assessment, fmt: _Fmt) -> ApprovalView:
     state = a.signature.value
     key = {
@@ -725,7 +735,7 @@ def _approval(case: Case, a: Assessment, fmt: _Fmt) -> ApprovalView:
             "report.approval",
             [
                 ("signer", last.signer),
-                ("role", last.role),
+                ("role", _role_label(last.role, fmt)),
                 ("meaning", last.meaning),
                 ("signed_at", last.signed_at),
                 ("hash", last.content_hash),

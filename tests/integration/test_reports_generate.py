@@ -6,7 +6,6 @@ import asyncio
 import copy
 import re
 import subprocess
-import time
 from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
@@ -202,7 +201,7 @@ def test_pdf_is_a4_with_page_numbers(report: tuple[Case, ReportResult]) -> None:
     width, height = float(pdf.pages[0].mediabox.width), float(pdf.pages[0].mediabox.height)
     assert abs(width - 595) < 2 and abs(height - 842) < 2  # A4 in points
     pages = len(pdf.pages)
-    last = pdf.pages[-1].extract_text()
+    last = re.sub(r"\s+", " ", pdf.pages[-1].extract_text())  # spacing varies by face
     if _has_cjk(case.title):  # "第 5 页,共 5 页" (text extraction may map 页 to a radical)
         assert f"第 {pages} " in last and f"共 {pages} " in last
     else:
@@ -305,9 +304,9 @@ def test_the_warm_kernel_serves_the_next_report_after_a_failure(
     case = _pick(cases, chinese=False)
     with _app(store_url) as app:
         request = app.report_request(case.number, out_dir=tmp_path)
-    started = time.perf_counter()
+    kernel = writer.kernel.km
     result = writer.write(request)
-    assert time.perf_counter() - started < 1.0  # one HTML report from a warm worker
+    assert writer.kernel.km is kernel  # the same kernel, not a new one (timing: benchmarks/)
     assert result.files["html"].is_file()
 
 

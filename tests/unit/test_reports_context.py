@@ -119,6 +119,33 @@ def test_unapproved_case_is_marked_not_approved(cases: list[Case]) -> None:
     assert "NOT APPROVED" in html
 
 
+# internal document references (seed numbers, procedure sections, planning files)
+_INTERNAL = re.compile(r"seed\s*\d|程序\s*0\d\d|§|ROADMAP|DOMAIN\.md|8D-FORM", re.I)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_report_text_cites_an_internal_document(cases: list[Case], lang: str) -> None:
+    for case in cases:
+        html = page_html(_context(case, lang), {}, NOW)
+        assert not _INTERNAL.search(html), (case.number, _INTERNAL.search(html))
+
+
+def test_no_catalog_message_cites_an_internal_document() -> None:
+    from eightd.i18n import catalog
+
+    for lang in ("zh", "en"):
+        cited = {k: v for k, v in catalog(lang).items() if _INTERNAL.search(v)}
+        assert not cited, cited
+
+
+def test_approver_role_prints_as_its_label_not_its_code(cases: list[Case]) -> None:
+    case = next(c for c in cases if c.approvals and c.approvals[-1].role == "qa_manager")
+    for lang, shown in (("en", "QA manager"), ("zh", "品保部经理")):
+        text = re.sub(r"<[^>]+>", "", page_html(_context(case, lang), {}, NOW))
+        assert shown in text
+        assert "qa_manager" not in text
+
+
 def test_user_text_is_escaped_in_the_html(cases: list[Case]) -> None:
     case = copy.deepcopy(_approved(cases, chinese=False))
     case.title = '<script>alert("x")</script>'
@@ -137,11 +164,27 @@ def test_page_numbers_are_printed_in_the_report_language(cases: list[Case]) -> N
     assert 'content: "Page " counter(page) " of " counter(pages)' in page_css(_context(case, "en"))
 
 
-def test_timeline_draws_every_stage_and_the_report_date(cases: list[Case]) -> None:
-    ctx = _context(_approved(cases, chinese=False), "en")
+def test_timeline_of_an_open_case_draws_every_stage_and_the_report_date(
+    cases: list[Case],
+) -> None:
+    ctx = _context(next(c for c in cases if not c.is_closed and c.causes), "en")
     svg = timeline_svg(ctx, NOW)
     assert svg.count("data-state=") == 9
     assert "report date" in svg
+    assert 'data-legend="timeline"' in svg
+
+
+def test_timeline_of_a_closed_case_spans_its_own_life_with_a_legend(cases: list[Case]) -> None:
+    case = _approved(cases, chinese=False)
+    assert case.closure is not None
+    svg = timeline_svg(_context(case, "en"), NOW)
+    assert "report date" not in svg  # the report date lies after the case's life
+    closed_day = case.closure.closed_at.astimezone(CST).date().isoformat()
+    assert re.findall(r">(\d{4}-\d\d-\d\d)<", svg)[-1] >= closed_day
+    assert re.findall(r">(\d{4}-\d\d-\d\d)<", svg)[-1] < NOW.date().isoformat()
+    legend = svg[svg.index('data-legend="timeline"') :]
+    assert "bar: from the start of a stage to its deadline" in legend
+    assert "done on time" in legend
 
 
 def test_excel_form_has_header_and_d1_to_d8_blocks(cases: list[Case], tmp_path: Path) -> None:
@@ -153,6 +196,19 @@ def test_excel_form_has_header_and_d1_to_d8_blocks(cases: list[Case], tmp_path: 
     for section in ctx.sections:
         assert section.title in texts
     assert "已批准" in texts
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_excel_form_includes_every_5_why_chain(
+    cases: list[Case], tmp_path: Path, lang: str
+) -> None:
+    case = next(c for c in cases if any(len(cause.whys) >= 2 for cause in c.causes))
+    path = write_xlsx(_context(case, lang), tmp_path / "r.xlsx")
+    ws = load_workbook(path).active
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    for cause in case.causes:
+        for why in cause.whys:
+            assert why in texts, why
 
 
 def test_excel_writes_formula_like_text_as_text(cases: list[Case], tmp_path: Path) -> None:
