@@ -153,7 +153,7 @@ ledger = sa.Table(
     sa.Column("number", sa.String(16), primary_key=True),
     sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False, index=True),
-    # YYYY-MM in the policy time zone; not indexed: grouping by month scans (migration 0004)
+    # YYYY-MM in the policy time zone; not indexed: grouping by month scans (migration 0006)
     sa.Column("month", sa.String(7), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("stage", sa.String(2), nullable=False),

@@ -2,8 +2,8 @@
 per complaint; SQLite's planner prefers it all the same, and a plain scan with a temporary
 B-tree is about three times faster (measured at 100,000 rows).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
