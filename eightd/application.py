@@ -412,7 +412,8 @@ class Application:
         """One page of the ledger (跟踪台账) and the count of matching cases, in SQL.
 
         ``filters``: status, stage, severity (the grade), customer, product (parts of the
-        text), overdue (True: a running clock is overdue), received_from / received_to
+        text), overdue (True: a running clock is overdue), attention (True: overdue or due
+        soon), received_from / received_to
         (the period). ``search`` matches number, title, customer, product and owner.
         ``sort``: number, received, due, severity, escalation, stage, status, customer,
         product, owner, title. Each row carries the current stage's due time and its

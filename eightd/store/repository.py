@@ -626,6 +626,7 @@ class SqlCaseRepository:
         customer: str | None = None,
         product: str | None = None,
         overdue: bool = False,
+        attention: bool = False,
         received_from: datetime | None = None,
         received_to: datetime | None = None,
         search: str | None = None,
@@ -659,6 +660,11 @@ class SqlCaseRepository:
                 case_clocks.c.case_number == c.number, case_clocks.c.due_at < moment
             )
             conditions.append(sa.and_(c.status == "open", running.exists()))
+        if attention:  # a running clock overdue or due soon (what ``eightd overdue`` lists)
+            near = sa.select(case_clocks.c.case_number).where(
+                case_clocks.c.case_number == c.number, case_clocks.c.soon_at <= moment
+            )
+            conditions.append(sa.and_(c.status == "open", near.exists()))
         if search and search.strip():
             pattern = f"%{_escape_like(search.strip().lower())}%"
             conditions.append(

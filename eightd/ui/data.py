@@ -4,13 +4,13 @@ application; this module only selects, orders and pages."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import datetime
 from math import ceil
 from typing import Any
 
 from eightd.application import Application
-from eightd.domain import Case, Intake, Priority, Severity, TeamRole
+from eightd.domain import Case, Intake, Priority, Severity
 from eightd.policy import Notice, suggest_priority, suggest_severity
 from eightd.policy.intake import DEFECT_RATE_OR_COUNTS
 
@@ -81,13 +81,10 @@ class LedgerPage:
     pages: int
 
 
-_FAR = datetime.max.replace(tzinfo=UTC)
-_RUNNING = ("due", "due_soon", "overdue")
-
-
 def ledger_page(app: Application, query: LedgerQuery) -> LedgerPage:
-    """One page of ledger rows matching ``query``."""
-    filters = {
+    """One page of ledger rows matching ``query``: one SQL query on the ledger columns
+    (:meth:`Application.ledger`), whatever the size of the store; no case is decoded."""
+    filters: dict[str, Any] = {
         "status": query.status or None,
         "stage": query.stage or None,
         "severity": query.severity or None,
@@ -95,73 +92,35 @@ def ledger_page(app: Application, query: LedgerQuery) -> LedgerPage:
         "product": query.product or None,
         "received_from": query.received_from,
         "received_to": query.received_to,
+        "attention": query.attention_only,
     }
-    summaries = app.list_cases(**{k: v for k, v in filters.items() if v is not None})
-    if query.search:
-        needle = query.search.lower()
-        summaries = [
-            s
-            for s in summaries
-            if needle
-            in " ".join(
-                (s.number, s.title, s.customer_name, s.customer_code, s.product_number, s.site)
-            ).lower()
-        ]
-    due_of: dict[str, tuple[datetime | None, str]] = {}
-    if query.attention_only or query.sort == "due":
-        for item in app.overdue():
-            first = min(item.clocks, key=lambda c: c.due or _FAR, default=None)
-            if first is not None:
-                due_of[item.number] = (first.due, first.state.value)
-        if query.attention_only:
-            summaries = [s for s in summaries if s.number in due_of]
-    keys = {
-        "number": lambda s: s.number,
-        "received": lambda s: s.received_at,
-        "customer": lambda s: (s.customer_name.lower(), s.number),
-        "stage": lambda s: (s.stage, s.number),
-        "severity": lambda s: (
-            {"serious": 0, "general": 1, "incidental": 2}.get(s.severity or "", 3),
-            s.number,
-        ),
-        "due": lambda s: (due_of.get(s.number, (None, ""))[0] or _FAR, s.number),
-    }
-    ordered = sorted(
-        summaries,
-        key=keys.get(query.sort, keys["number"]),
-        reverse=query.descending,
+    found = app.ledger(
+        {k: v for k, v in filters.items() if v not in (None, False)},
+        search=query.search,
+        sort=query.sort,
+        page=max(1, query.page),
+        page_size=query.page_size,
+        descending=query.descending,
     )
-    total = len(ordered)
-    pages = max(1, ceil(total / query.page_size))
-    page = min(max(1, query.page), pages)
-    chosen = ordered[(page - 1) * query.page_size : page * query.page_size]
-    return LedgerPage(tuple(_row(app, s) for s in chosen), total, page, pages)
+    pages = max(1, ceil(found.total / query.page_size))
+    if found.page > pages:  # past the end (the filter narrowed): show the last page
+        return ledger_page(app, replace(query, page=pages))
+    return LedgerPage(tuple(_row(r) for r in found.rows), found.total, found.page, pages)
 
 
-def _row(app: Application, summary: Any) -> LedgerRow:
-    stored, assessment = app.assess(summary.number)
-    case = stored.case
-    due, state = None, ""
-    if not case.is_closed:
-        running = [c for c in assessment.clocks if c.due is not None and c.state.value in _RUNNING]
-        if running:
-            first = min(running, key=lambda c: c.due or _FAR)
-            due, state = first.due, first.state.value
-        else:
-            current = [c for c in assessment.clocks if c.key == case.stage.value]
-            state = current[0].state.value if current else ""
-    leader = next((m.name for m in case.team if m.role is TeamRole.LEADER), "")
+def _row(row: Any) -> LedgerRow:
+    running = row.due_state in ("overdue", "due_soon", "on_time")
     return LedgerRow(
-        number=summary.number,
-        title=summary.title,
-        status=summary.status,
-        stage=summary.stage,
-        severity=summary.severity,
-        customer=summary.customer_name,
-        product=summary.product_number,
-        received_at=summary.received_at,
-        escalation=assessment.escalation.level,
-        due=due,
-        due_state=state,
-        owner=leader or case.created_by,
+        number=row.number,
+        title=row.title,
+        status=row.status,
+        stage=row.stage,
+        severity=row.severity,
+        customer=row.customer_name,
+        product=row.product_number,
+        received_at=row.received_at,
+        escalation=row.escalation_level,
+        due=row.stage_due_at if running else None,
+        due_state="" if row.due_state == "closed" else row.due_state,
+        owner=row.owner,
     )
