@@ -277,6 +277,11 @@ def _parse(text: str) -> datetime | None:
 _FONTS = "Liberation Sans, Arial, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
 
 
+def _text_width(text: str) -> int:
+    """Approximate width in px of ``text`` set at 11 px in the report's faces."""
+    return round(sum(11 if ord(ch) >= 0x2E80 else 6.5 for ch in text))
+
+
 def timeline_svg(ctx: ReportContext, now: datetime) -> str:
     """A Gantt-like chart: each stage's window from the start of its clock to its
     deadline, a dot when it was done, and a legend. An open case's chart runs to the
@@ -289,6 +294,8 @@ def timeline_svg(ctx: ReportContext, now: datetime) -> str:
     start, end = min(points), max(points)
     span = max((end - start).total_seconds(), 3600.0)
     left, width, row_h, top = 190, 470, 18, 22
+    # room right of the bars for the longest state text (11 px: a CJK sign ~11, others ~6.5)
+    room = max([110, *(16 + _text_width(r.state_text) for r in rows)])
     bottom = top + row_h * len(rows)
     height = bottom + (22 if not closed else 4) + 34
 
@@ -297,7 +304,7 @@ def timeline_svg(ctx: ReportContext, now: datetime) -> str:
 
     parts = [
         '<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
-        f'viewBox="0 0 {left + width + 110} {height}" width="{left + width + 110}" '
+        f'viewBox="0 0 {left + width + room} {height}" width="{left + width + room}" '
         f'height="{height}" font-size="11" font-family="{_FONTS}">',
         f'<text x="{left}" y="14" fill="#555">{escape(start.date().isoformat())}</text>',
         f'<text x="{left + width}" y="14" fill="#555" text-anchor="end">'

@@ -149,10 +149,11 @@ def test_an_export_read_in_batches_sees_one_snapshot_while_another_writer_commit
     store_url: str,
 ) -> None:
     store = open_store(store_url, auto_upgrade=True)
+    register_users(store)
     try:
         cases = demo_cases(TODAY)
         with store.uow() as uow:
-            services.import_cases(uow, cases, user="qe.li")
+            services.import_cases(uow, cases, user="tester")  # an administrator imports
         last = max(c.number for c in cases)
         with store.uow(read_only=True) as reader:
             exported = services.iter_export_cases(reader, batch_size=5)
