@@ -1,4 +1,4 @@
-"""Analytics: the ledger, KPIs, Pareto and trends in SQL (DOMAIN §6).
+"""Analytics: the ledger, KPIs, Pareto and trends in SQL (rules AN-1 … AN-5, docs/RULES.md).
 
 Read models over the case store: ``refresh_ledger`` derives one narrow row per case (and
 its causes) from the documents and the policy's clocks; ``kpis``, ``pareto`` and ``trend``

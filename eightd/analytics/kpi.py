@@ -1,4 +1,4 @@
-"""KPIs of the ledger, computed by the database (DOMAIN §6, seed 003 §六).
+"""KPIs of the ledger, computed by the database (rules AN-2, AN-3).
 
 * on-time handling rate (投诉处理及时率) = complaints handled within the limit / complaints
   whose handling is decided, per stage clock and overall. A clock is decided when it is done

@@ -275,7 +275,7 @@ def refresh_ledger(uow: Any, policy: Policy, *, now: datetime) -> int:
 
 # ---------------------------------------------------------------- the ledger as a DataFrame
 
-# the register's columns (seed 003 §四: 受理时间、处理部门、处理进度、处理结果), in order
+# the register's columns (rule AN-1: 受理时间、处理部门、处理进度、处理结果), in order
 LEDGER_COLUMNS: tuple[str, ...] = (
     "number",
     "received_at",

@@ -5,7 +5,7 @@ recurrence_window_days``) before it was received matches it on every key of
 ``recurrence_match`` (same product, a shared defect kind, same category, same customer).
 It is flagged (``intake.recurrence``, ``problem.repeat_occurrence``), linked
 (``problem.previous_8d``: the 8D review then asks what that D7 changed and why it did not
-hold), graded as the policy says (serious by default, seed 004 §4.2.1.4), and the earlier
+hold), graded as the policy says (serious by default, rule AN-4), and the earlier
 case's D7 is reported as not effective: its prevention did not keep the problem away.
 """
 

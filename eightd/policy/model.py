@@ -283,7 +283,7 @@ class IntakePolicy:
     required: tuple[str, ...] = DEFAULT_INTAKE_REQUIRED
 
 
-# How the on-time rate counts an abnormally closed case (DOMAIN §6: not as "on time")
+# How the on-time rate counts an abnormally closed case (rule AN-2: not as "on time")
 ABNORMAL_COUNTING = ("late", "exclude", "as_timed")
 # What makes a new complaint a recurrence of a closed case (all listed must hold)
 RECURRENCE_KEYS = ("product_number", "defect_kind", "category", "customer")
@@ -291,7 +291,7 @@ RECURRENCE_KEYS = ("product_number", "defect_kind", "category", "customer")
 
 @dataclass(frozen=True)
 class AnalyticsPolicy:
-    """KPIs, recurrence and effectiveness checks (DOMAIN §6, seed 003 §六, seed 004 §4.2.1)."""
+    """KPIs, recurrence and effectiveness checks (rules AN-2, AN-4)."""
 
     # "late": an abnormal closure counts as not on time; "exclude": left out of the rate;
     # "as_timed": judged by its clocks like any other case
