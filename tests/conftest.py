@@ -6,6 +6,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -148,3 +149,31 @@ def make_intake(**overrides: object) -> Intake:
 @pytest.fixture
 def intake() -> Intake:
     return make_intake()
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A fresh local SQLite store in ``tmp_path`` for in-process ``eightd`` commands, acted
+    on by the OS account ``qe.li`` (its first user: admin and qe); no company policy, the
+    default import limit."""
+    import contextlib
+    import io
+
+    from eightd.cli import main
+
+    monkeypatch.setenv("EIGHTD_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr("eightd.settings.os_user", lambda: "qe.li")  # the acting OS account
+    for name in ("EIGHTD_DATABASE_URL", "EIGHTD_POLICY", "EIGHTD_MAX_IMPORT_MB"):
+        monkeypatch.delenv(name, raising=False)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["init"]) == 0
+    return tmp_path
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run ``eightd ARGS`` in-process: (exit code, standard output, standard error)."""
+    from eightd.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -3,33 +3,14 @@ incomplete file is refused naming every missing key at once."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from eightd.cli import main
+from tests.conftest import run_cli as run
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "intake-example.json"
-
-
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setenv("EIGHTD_HOME", str(tmp_path / "home"))
-    monkeypatch.setattr("eightd.settings.os_user", lambda: "qe.li")  # the acting OS account
-    monkeypatch.delenv("EIGHTD_DATABASE_URL", raising=False)
-    monkeypatch.delenv("EIGHTD_POLICY", raising=False)
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["init"]) == 0  # qe.li becomes the store's first user (admin, qe)
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_example_intake_file_opens_a_complaint(

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import subprocess
 import sys
@@ -15,32 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from eightd.cli import main
 from eightd.domain import case_to_dict
 from tests.conftest import make_intake
+from tests.conftest import run_cli as run
 
 # 07:30 on 1 December in Beijing is 23:30 on 30 November in UTC
 RECEIVED = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
 AT = "2026-12-01T09:00+08:00"
 _MAIN = "from eightd.cli import main; raise SystemExit(main())"
 NOT_UTF8 = b"\xff\xfe".decode("utf-8", "surrogateescape")  # as Python hands such bytes over
-
-
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setenv("EIGHTD_HOME", str(tmp_path / "home"))
-    monkeypatch.setattr("eightd.settings.os_user", lambda: "qe.li")  # the acting OS account
-    monkeypatch.delenv("EIGHTD_DATABASE_URL", raising=False)
-    monkeypatch.delenv("EIGHTD_POLICY", raising=False)
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["init"]) == 0  # qe.li becomes the store's first user (admin, qe)
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _intake(path: Path, title: str = "Scratches on the lens", **overrides: object) -> Path:

@@ -3,7 +3,6 @@ whatever the size of the store or the file; the size of a file is checked first.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 from collections.abc import Iterator
@@ -15,30 +14,13 @@ import pytest
 import sqlalchemy as sa
 
 from eightd import services
-from eightd.cli import main
 from eightd.demo import demo_cases, demo_cases_large
 from eightd.domain import Case, dumps_export, write_export
 from eightd.services.cases import mark_approvals_imported
 from eightd.store import Store
+from tests.conftest import run_cli as run
 
 TODAY = date(2026, 11, 20)
-
-
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setenv("EIGHTD_HOME", str(tmp_path / "home"))
-    monkeypatch.setattr("eightd.settings.os_user", lambda: "qe.li")  # the acting OS account
-    monkeypatch.delenv("EIGHTD_DATABASE_URL", raising=False)
-    monkeypatch.delenv("EIGHTD_MAX_IMPORT_MB", raising=False)
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["init"]) == 0  # qe.li becomes the store's first user (admin, qe)
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @contextmanager
