@@ -428,7 +428,7 @@ def fan_carton_short(clock: Clock) -> Case:
 
 
 def pouch_seal_leak_unreachable(clock: Clock) -> Case:
-    """Closed abnormally: three call-backs within a month went unanswered (seed 001)."""
+    """Closed abnormally: three call-backs within a month went unanswered (rule CL-4)."""
     r = clock.ago(55, 8, 30)
     done = [0.1, 0.3, 0.6, 0.8, 4.0, 6.0, 10.0, 12.0, 27.0]
     at, on = timeline(r)

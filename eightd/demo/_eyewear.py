@@ -1,4 +1,4 @@
-"""Eyewear retail (seed 000): a chain of optical stores and its lens and frame suppliers.
+"""Eyewear retail (rules ES-1, RT-1): a chain of optical stores and its lens and frame suppliers.
 
 Mostly Chinese, as the stores keep their registers; one case in English (an expatriate
 customer in Shanghai). Product numbers start with ``EY-``.

@@ -317,7 +317,7 @@ PENDING_HASH = "pending"  # replaced by seal() once the case is complete
 
 def assign_numbers(cases: list[Case], first_serial: int = 1) -> list[Case]:
     """Give each case ``YYYYMM-NNNN`` from its received month, in order of receipt,
-    and label its sample with the number (seed 004 §5.1.3)."""
+    and label its sample with the number (rule IN-2)."""
     counters: dict[str, int] = {}
     for case in sorted(cases, key=lambda c: (c.intake.received_at, c.title)):
         received = case.intake.received_at
