@@ -338,7 +338,15 @@ class DashboardWidget:
     """Filters (period, customer, product, language) above the dashboard; a failure is
     shown in the page (a widget callback's exception is otherwise invisible)."""
 
-    def __init__(self, application: Any, *, lang: str = "en", at: datetime | None = None) -> None:
+    def __init__(
+        self,
+        application: Any,
+        *,
+        lang: str = "en",
+        at: datetime | None = None,
+        language_switch: bool = True,
+    ) -> None:
+        """``language_switch=False``: the page around it (the workbench's header) switches."""
         import ipywidgets as widgets
 
         self.application = application
@@ -356,7 +364,7 @@ class DashboardWidget:
         self.widget = widgets.VBox(
             [
                 widgets.HBox([self.start, self.end, self.customer, self.product, self.apply]),
-                self.lang,
+                *([self.lang] if language_switch else []),
                 self.message,
                 self.body,
             ]

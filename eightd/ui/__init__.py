@@ -18,8 +18,8 @@ __all__ = ["PAGES", "Session", "page", "prepare", "show"]
 
 
 def page(name: str, query: str | None = "", *, app: Any = None) -> widgets.Widget:
-    """The widget of workbench page ``name`` (``ledger``, ``case``, ``new``) for the URL
-    query ``query`` (``number=202611-0003&lang=zh``)."""
+    """The widget of workbench page ``name`` (``ledger``, ``case``, ``new``, ``dashboard``)
+    for the URL query ``query`` (``number=202611-0003&lang=zh``)."""
     from eightd.ui.widgets import Frame
 
     session = Session.from_query(query, app=app)
@@ -36,6 +36,12 @@ def page(name: str, query: str | None = "", *, app: Any = None) -> widgets.Widge
 
                 raise ValidationError("number", "error.reason.required")
             return CasePage(session, number).widget
+        if name == "dashboard":
+            from eightd.analytics.dashboard import DashboardWidget
+
+            at = session.clock() if session.clock else None
+            board = DashboardWidget(session.app, lang=session.lang, at=at, language_switch=False)
+            return board.widget
         if name == "new":
             from eightd.ui.intake import IntakePage
 

@@ -1,17 +1,19 @@
 """One browser page's session: the application it calls, the language, the acting user,
 and the links between the pages of the workbench.
 
-A page is opened by a URL (``case.ipynb?number=202611-0003&lang=zh&user=li.na``); the
-notebook reads its query string (``voila.utils.get_query_string()``) and builds a
-session from it. Settings come from the environment (``EIGHTD_DATABASE_URL``,
-``EIGHTD_POLICY`` ...) as everywhere else; ``EIGHTD_AT`` fixes the clock (demos,
-tests), and the URL may choose the language and the acting user.
+A page is opened by a URL (``case.ipynb?number=202611-0003&lang=zh``); the notebook reads
+its query string (``voila.utils.get_query_string()``) and builds a session from it.
+Settings come from the environment (``EIGHTD_DATABASE_URL``, ``EIGHTD_POLICY`` ...) as
+everywhere else; ``EIGHTD_AT`` fixes the clock (demos, tests). The URL chooses the page's
+case and language, never who acts: the acting user is the authenticated one
+(``eightd.services.access.acting_user``), i.e. JupyterHub's login (``JUPYTERHUB_USER``,
+set by the hub for the user's own server) when the workbench runs behind a hub, otherwise
+the account running ``eightd serve``. A ``user`` parameter in the URL is ignored.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,8 +26,7 @@ from eightd.settings import Settings
 
 __all__ = ["PAGES", "Session", "fixed_clock", "prepare"]
 
-PAGES = ("ledger", "case", "new")
-_USER = re.compile(r"^[\w.@-]{1,200}$")
+PAGES = ("ledger", "case", "new", "dashboard")
 
 
 def fixed_clock() -> Callable[[], datetime] | None:
@@ -53,6 +54,7 @@ def prepare() -> Application:
         "eightd.ui.ledger",
         "eightd.ui.intake",
         "eightd.ui.reports_panel",
+        "eightd.analytics.dashboard",
     )
     for module in (*pages, "eightd.diagrams"):
         importlib.import_module(module)
@@ -70,17 +72,17 @@ class Session:
 
     @classmethod
     def from_query(cls, query: str | None = "", *, app: Application | None = None) -> Session:
-        """A session for the page opened with ``query`` (``number=...&lang=zh&user=...``).
+        """A session for the page opened with ``query`` (``number=...&lang=zh``).
 
         ``app`` is an application made beforehand (a preheated kernel builds it before the
-        request arrives); the query's language and user are applied to it."""
+        request arrives); the query's language is applied to it. The query names no user:
+        a URL anybody can edit must not choose who signs."""
         params = {k: v[-1] for k, v in parse_qs((query or "").lstrip("?")).items() if v}
         clock = fixed_clock()
         base = app or prepare()
         session = cls(app=base, params=params, clock=clock)
-        lang = params.get("lang", "")
-        user = params.get("user", "").strip()
-        session.switch(lang=lang or None, user=user if _USER.match(user) else None)
+        params.pop("user", None)
+        session.switch(lang=params.get("lang") or None)
         return session
 
     @property
@@ -94,17 +96,11 @@ class Session:
     def t(self, key: str, /, **params: Any) -> str:
         return t(key, self.lang, **params)
 
-    def switch(self, *, lang: str | None = None, user: str | None = None) -> None:
-        """Change the language or the acting user of this page; listeners redraw."""
-        if not lang and not user:
+    def switch(self, *, lang: str | None = None) -> None:
+        """Change the language of this page; listeners redraw."""
+        if not lang:
             return
-        settings = self.app.settings
-        if lang:
-            settings = settings.with_(lang=normalize_lang(lang))
-        if user:
-            # the page's user is taken like the hub's login: it acts only when the store's
-            # authenticated account (the workbench's) is a service account (act_for_users)
-            settings = settings.with_(user=user, hub_user=user)
+        settings = self.app.settings.with_(lang=normalize_lang(lang))
         self.app = Application(
             settings, store=self.app.store, policy=self.app.policy, now=self.clock
         )
@@ -115,5 +111,5 @@ class Session:
         """A link to another page of the workbench (relative: works behind any base URL)."""
         if page not in PAGES:
             raise ValueError(page)
-        query = {"lang": self.lang, "user": self.user, **params}
+        query = {"lang": self.lang, **params}
         return f"{page}.ipynb?{urlencode(query)}"

@@ -129,7 +129,8 @@ class Frame:
             f'<div class="ed-brand">{esc(s.t("ui.brand"))}<small>{esc(s.t("ui.tagline"))}'
             f'</small><span class="ed-nav"><a href="{esc(s.url("ledger"))}">'
             f'{esc(s.t("ui.nav.ledger"))}</a><a href="{esc(s.url("new"))}">'
-            f"{esc(s.t('ui.nav.new'))}</a></span></div>"
+            f'{esc(s.t("ui.nav.new"))}</a><a href="{esc(s.url("dashboard"))}">'
+            f"{esc(s.t('ui.nav.dashboard'))}</a></span></div>"
         )
         lang = widgets.ToggleButtons(
             options=[("中文", "zh"), ("English", "en")],
@@ -138,16 +139,8 @@ class Frame:
         )
         lang.add_class("ed-lang")
         lang.observe(lambda ch: s.switch(lang=ch["new"]), names="value")
-        users = self._users()
-        user = widgets.Dropdown(
-            options=users,
-            value=s.user if s.user in users else None,
-            description=s.t("ui.nav.acting_as"),
-            layout=widgets.Layout(width="230px"),
-            style={"description_width": "initial"},
-        )
+        user = widgets.HTML(self._signed_in())
         user.add_class("ed-user")
-        user.observe(lambda ch: s.switch(user=ch["new"] or None), names="value")
         right = widgets.HBox([user, lang], layout=widgets.Layout(align_items="center"))
         header = widgets.HBox(
             [brand, right],
@@ -156,11 +149,22 @@ class Frame:
         header.add_class("ed-header")
         return header
 
-    def _users(self) -> list[str]:
+    def _signed_in(self) -> str:
+        """Who acts on this page, read-only: the hub's login (or the account serving the
+        workbench), never a name chosen in the page."""
+        s = self.session
         try:
-            names = [u.name for u in self.session.app.users()]
+            name = s.user
+        except EightDError as exc:  # the serving account may not act for the hub's login
+            return f'<span class="ed-signed-in ed-error">{esc(exc.message(s.lang))}</span>'
+        try:
+            account = next((u for u in s.app.users() if u.name == name), None)
         except EightDError:
-            names = []
-        if self.session.user not in names:
-            names.append(self.session.user)
-        return sorted(names)
+            account = None
+        shown = name
+        if account is not None and account.display_name and account.display_name != name:
+            shown = f"{account.display_name} ({name})"
+        return (
+            f'<span class="ed-signed-in" data-user="{esc(name)}">'
+            f"{esc(s.t('ui.nav.acting_as'))} <b>{esc(shown)}</b></span>"
+        )

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -80,7 +81,7 @@ def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
     home = tmp_path_factory.mktemp("workbench")
     database_url = f"sqlite:///{home}/eightd.db"
     settings = Settings.from_env(database_url=database_url, lang="en")
-    with Application.from_settings(settings) as app:
+    with Application.from_settings(settings, now=lambda: datetime.fromisoformat(NOW)) as app:
         app.init_store()  # the OS account running the tests: the first user (admin)
         app.set_user_roles(QE, ["intake", "qe"], display_name="Li QE")
         # the approver signs and works the call-back
@@ -90,11 +91,28 @@ def workbench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
         # the workbench's account acts for the page's (the hub's) user
         roles = {*next(u.roles for u in app.users() if u.name == app.user), "service"}
         app.set_user_roles(app.user, sorted(roles))
+    with serve(home, database_url, hub_user=QE) as bench:
+        yield bench
+
+
+@pytest.fixture(scope="package")
+def approver_workbench(workbench: Workbench) -> Iterator[Workbench]:
+    """The approver's own workbench on the same store, as JupyterHub spawns one server per
+    user: the hub's login (``JUPYTERHUB_USER``) is who acts, never a URL parameter."""
+    home = Path(workbench.log).parent / "approver"
+    home.mkdir(exist_ok=True)
+    with serve(home, workbench.database_url, hub_user=APPROVER) as bench:
+        yield bench
+
+
+@contextmanager
+def serve(home: Path, database_url: str, *, hub_user: str) -> Iterator[Workbench]:
+    """``eightd serve`` for the hub user ``hub_user`` over the store ``database_url``."""
     port = free_port()
     env = {
         **os.environ,
         "EIGHTD_DATABASE_URL": database_url,
-        "JUPYTERHUB_USER": QE,
+        "JUPYTERHUB_USER": hub_user,
         "EIGHTD_LANG": "en",
         "EIGHTD_HOME": str(home),
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),

@@ -14,7 +14,7 @@ from playwright.async_api import Browser, expect
 from eightd.application import Application
 from eightd.domain import Validity
 from eightd.settings import Settings
-from tests.browser.conftest import NOW, QE, Workbench, browse, new_page
+from tests.browser.conftest import APPROVER, NOW, QE, Workbench, browse, new_page
 from tests.browser.test_workbench_walkthrough import (
     IMAGES,
     TIMEOUT,
@@ -78,6 +78,41 @@ def test_language_switch_redraws_every_label_in_chinese(workbench: Workbench) ->
         await expect(page.locator(".ed-title").first).to_have_text(
             "Complaint ledger", timeout=TIMEOUT
         )
+
+    browse(scenario)
+
+
+def test_the_hub_login_acts_and_a_url_cannot_choose_another_user(
+    workbench: Workbench, approver_workbench: Workbench, app: Application
+) -> None:
+    """Each hub user has their own server (JUPYTERHUB_USER); a ``user`` in the URL names
+    nobody: the QE's page stays the QE's, and the QE still cannot sign."""
+
+    async def scenario(browser: Browser) -> None:
+        number = _open(app, "Who signs")
+        page = await new_page(browser)
+        forged = workbench.page_url("case", number=number, lang="en", user=APPROVER)
+        await visit(page, forged, ".ed-panel-D0")
+        signed_in = page.locator(".ed-signed-in")
+        await expect(signed_in).to_have_attribute("data-user", QE)
+        await expect(signed_in).to_contain_text("Signed in as Li QE (qe.li)")
+        # the links the page makes carry no user either
+        for link in await page.locator(".ed-nav a").all():
+            assert "user=" not in (await link.get_attribute("href") or "")
+        await page.locator(".ed-input-validity select").select_option(index=1)
+        await page.locator(".ed-input-validity-note textarea").fill("checked by the QE")
+        await page.locator(".ed-btn-validity").click()
+        await page.wait_for_selector('.ed-case-title[data-version="2"]', timeout=TIMEOUT)
+        history = app.history(number)
+        assert history[-1].user == QE  # saved as the hub's login, not as the URL's
+
+        other = await new_page(browser)
+        await visit(other, approver_workbench.page_url("ledger", lang="en"), ".ed-signed-in")
+        await expect(other.locator(".ed-signed-in")).to_have_attribute("data-user", APPROVER)
+        # the header links to the dashboard, a workbench page with the same header
+        await other.locator(".ed-nav a", has_text="Dashboard").click()
+        await other.wait_for_selector(".ed-signed-in", timeout=TIMEOUT)
+        await expect(other.locator(".ed-header")).to_contain_text("Dashboard")
 
     browse(scenario)
 

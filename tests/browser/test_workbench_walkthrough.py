@@ -20,7 +20,7 @@ from eightd.domain import (
     Validity,
 )
 from eightd.i18n import label
-from tests.browser.conftest import APPROVER, QE, Workbench, browse, new_page
+from tests.browser.conftest import APPROVER, Workbench, browse, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.kernel]
 
@@ -75,7 +75,7 @@ async def open_stage(page: Page, stage: str) -> None:
 
 
 def test_a_complaint_is_worked_from_intake_to_approved_closure_in_the_browser(
-    workbench: Workbench,
+    workbench: Workbench, approver_workbench: Workbench
 ) -> None:
     async def scenario(browser: Browser) -> None:
         page = await new_page(browser)
@@ -83,7 +83,7 @@ def test_a_complaint_is_worked_from_intake_to_approved_closure_in_the_browser(
         page.on("dialog", refuse_dialogs(dialogs))
 
         # intake: a first try with nothing entered names every missing field at once
-        await visit(page, workbench.page_url("new", lang="en", user=QE), ".ed-save-intake")
+        await visit(page, workbench.page_url("new", lang="en"), ".ed-save-intake")
         await page.locator(".ed-save-intake").click()
         await expect(page.locator(".ed-field-customer_name .ed-error")).to_contain_text(
             "required", timeout=TIMEOUT
@@ -228,7 +228,7 @@ def test_a_complaint_is_worked_from_intake_to_approved_closure_in_the_browser(
         await expect(page.locator(".ed-approver-only")).to_contain_text("approver")
         await visit(
             page,
-            workbench.page_url("case", number=number, lang="en", user=APPROVER),
+            approver_workbench.page_url("case", number=number, lang="en"),
             ".ed-panel-D8",
         )
         await save(page, ".ed-btn-approve")
@@ -242,7 +242,7 @@ def test_a_complaint_is_worked_from_intake_to_approved_closure_in_the_browser(
         await expect(page.locator(".ed-fishbone svg")).to_be_visible()
 
         # the ledger lists it closed, and the audit history names both people
-        await visit(page, workbench.page_url("ledger", lang="en", user=QE), "table.ed-ledger-table")
+        await visit(page, workbench.page_url("ledger", lang="en"), "table.ed-ledger-table")
         await page.locator(".ed-toolbar select").first.select_option(label="closed")
         await expect(page.locator(f'tr[data-number="{number}"]')).to_contain_text(
             "closed", timeout=TIMEOUT

@@ -44,7 +44,17 @@ ALLOWED: dict[str, set[str]] = {
     },
     # the workbench: widgets call the application; the domain's vocabulary, the policy's
     # read-only suggestions (grade while typing), diagrams and report generation below it
-    "ui": {"application", "domain", "errors", "i18n", "policy", "diagrams", "reports", "settings"},
+    "ui": {
+        "application",
+        "analytics",
+        "domain",
+        "errors",
+        "i18n",
+        "policy",
+        "diagrams",
+        "reports",
+        "settings",
+    },
     "cli": {
         "analytics",
         "ui",
