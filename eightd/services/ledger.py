@@ -88,25 +88,36 @@ def refresh_ledger(
     *,
     now: datetime | None = None,
     everything: bool = False,
-    batch: int = 500,
+    batch: int = 200,
 ) -> int:
     """Recompute the ledger facts of every stale case (saved without a keeper or under
     another policy; ``everything``: of every case). Returns how many were recomputed.
 
-    Escalation compares each case with the cases received around it, read once from
-    the ledger columns and searched by receipt time."""
+    Memory is bounded whatever the size of the store: stale cases are taken ``batch`` at
+    a time in receipt order (keyset pages), and escalation compares each with the cases
+    received around it, read for each batch from the ledger columns of its receipt-time
+    window only (one query on the receipt-time index)."""
     moment = aware_now(now)
-    stale: list[str] = uow.cases.stale_ledger(None if everything else keeper.fingerprint)
-    if not stale:
-        return 0
-    summaries = sorted((_summary_of(row) for row in uow.cases.list()), key=lambda s: s.received_at)
-    times = [s.received_at for s in summaries]
+    fingerprint = None if everything else keeper.fingerprint
     window = timedelta(days=keeper.policy.escalation.same_kind_window_days)
     same_kind = bool(keeper.policy.escalation.same_kind_count)
-    for start in range(0, len(stale), batch):
-        chunk = stale[start : start + batch]
-        rows = []
-        for stored in uow.cases.load(numbers=chunk):
+    done = 0
+    after: tuple[datetime, str] | None = None
+    while True:
+        keys = uow.cases.stale_ledger(fingerprint, after=after, limit=batch)
+        if not keys:
+            break
+        after = keys[-1]
+        summaries: list[CaseSummary] = []
+        if same_kind:
+            rows = uow.cases.list(
+                received_from=keys[0][0] - window,
+                received_to=keys[-1][0] + window + timedelta(seconds=1),
+            )
+            summaries = sorted((_summary_of(row) for row in rows), key=lambda s: s.received_at)
+        times = [s.received_at for s in summaries]
+        out = []
+        for stored in uow.cases.load(numbers=[number for _, number in keys]):
             case = stored.case
             others: Sequence[CaseSummary] = ()
             received = case.intake.received_at or case.created_at
@@ -114,10 +125,12 @@ def refresh_ledger(
                 lo = bisect.bisect_left(times, received - window)
                 hi = bisect.bisect_right(times, received + window)
                 others = [s for s in summaries[lo:hi] if s.number != case.number]
-            rows.append((case.number, *keeper.columns(case, moment, others)))
-        uow.cases.write_ledger(rows)
-    uow.commit()
-    return len(stale)
+            out.append((case.number, *keeper.columns(case, moment, others)))
+        uow.cases.write_ledger(out)
+        done += len(keys)
+    if done:
+        uow.commit()
+    return done
 
 
 def ledger_page(uow: UnitOfWork, *, now: datetime | None = None, **query: Any) -> LedgerPage:

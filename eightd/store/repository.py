@@ -579,15 +579,30 @@ class SqlCaseRepository:
         if clock_rows:
             self._conn.execute(case_clocks.insert(), clock_rows)
 
-    def stale_ledger(self, fingerprint: str | None) -> builtins.list[str]:
-        """Numbers of the cases whose ledger facts were not computed under ``fingerprint``
-        (None: every case)."""
-        query = sa.select(cases.c.number).order_by(cases.c.number)
+    def stale_ledger(
+        self,
+        fingerprint: str | None,
+        *,
+        after: tuple[datetime, str] | None = None,
+        limit: int | None = None,
+    ) -> builtins.list[tuple[datetime, str]]:
+        """``(received_at, number)`` of the cases whose ledger facts were not computed
+        under ``fingerprint`` (None: every case), in receipt order: the next ``limit``
+        after the key ``after`` (keyset pages, so a caller holds one page at a time)."""
+        c = cases.c
+        query = sa.select(c.received_at, c.number).order_by(c.received_at, c.number)
         if fingerprint is not None:
+            query = query.where(sa.or_(c.ledger_policy.is_(None), c.ledger_policy != fingerprint))
+        if after is not None:
+            moment, number = after
+            at = _to_utc(moment)
             query = query.where(
-                sa.or_(cases.c.ledger_policy.is_(None), cases.c.ledger_policy != fingerprint)
+                sa.or_(c.received_at > at, sa.and_(c.received_at == at, c.number > number))
             )
-        return [row.number for row in self._conn.execute(query)]
+        if limit is not None:
+            query = query.limit(limit)
+        rows = self._conn.execute(query)
+        return [(_aware(row.received_at) or row.received_at, row.number) for row in rows]
 
     def ledger_is_current(self, fingerprint: str) -> bool:
         """Whether every case's ledger facts were computed under ``fingerprint`` (three
