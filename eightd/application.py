@@ -444,14 +444,17 @@ class Application:
     ) -> int:
         """Recompute the ledger columns of cases saved under another policy (or calendar
         library) or without them (``everything``: of every case, e.g. nightly, so the
-        escalation by days open moves on). Returns how many were recomputed."""
+        escalation by days open moves on). Cases whose escalation changed with time by
+        ``at`` (days unresolved, a promised reply missed) are recomputed too. Returns how
+        many were recomputed."""
         keeper = self.ledger_keeper
+        moment = self._at(at)
         if not everything:
             with self._uow(read_only=True) as uow:
-                if uow.cases.ledger_is_current(keeper.fingerprint):
+                if uow.cases.ledger_is_current(keeper.fingerprint, moment):
                     return 0
         with self._uow(ledger=False, wait=wait) as uow:
-            return refresh_ledger_columns(uow, keeper, now=self._at(at), everything=everything)
+            return refresh_ledger_columns(uow, keeper, now=moment, everything=everything)
 
     def export(self, numbers: Iterable[str] | None = None, **filters: Any) -> list[Case]:
         with self._uow(read_only=True) as uow:

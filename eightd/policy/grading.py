@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from eightd.domain.enums import (
     ComplaintCategory,
@@ -28,6 +28,7 @@ __all__ = [
     "Escalation",
     "Grade",
     "escalation",
+    "escalation_changes_at",
     "grade",
     "missed_promises",
     "overdue_replies",
@@ -214,6 +215,51 @@ def escalation(
         )
     top = min(lv for lv, _ in fired) if fired else None
     return Escalation(top, tuple(sorted(fired, key=lambda item: item[0])))
+
+
+def escalation_changes_at(
+    case: Case,
+    policy: Policy,
+    *,
+    now: datetime,
+    others: Iterable[CaseSummary] = (),
+) -> datetime | None:
+    """The first moment after ``now`` at which the escalation level of ``case`` changes
+    with time alone (rules ES-1, ES-2: days unresolved, missed promised replies), the case
+    and ``others`` unchanged; None if time alone never changes it.
+
+    Between saves the rules that fire only grow with time (days open only increase, a
+    missed promise stays missed), so the level changes at most twice: it is found by
+    bisection over the moments it can change at (midnights in the policy's zone, the
+    moment after each promised reply falls due)."""
+    if case.is_closed:
+        return None
+    rules = policy.escalation
+    others = list(others)
+    current_level = escalation(case, policy, now=now, others=others).level
+    candidates: set[datetime] = set()
+    limits = [d for d in (rules.level1_unresolved_days, rules.level2_unresolved_days) if d]
+    if limits:
+        today = now.astimezone(policy.tz).date()
+        candidates.update(
+            datetime.combine(today + timedelta(days=i), time(0), policy.tz)
+            for i in range(1, max(limits) + 2)
+        )
+    if rules.level2_missed_promises:
+        candidates.update(
+            c.next_reply_due + timedelta(microseconds=1)
+            for c in case.contacts
+            if c.next_reply_due is not None and c.next_reply_due >= now
+        )
+    ordered = sorted(candidates)
+    lo, hi = 0, len(ordered)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if escalation(case, policy, now=ordered[mid], others=others).level != current_level:
+            hi = mid
+        else:
+            lo = mid + 1
+    return ordered[lo] if lo < len(ordered) else None
 
 
 def _unresolved_days(case: Case, policy: Policy, now: datetime) -> int | None:

@@ -7,9 +7,12 @@ of the same-kind rule, and every running clock (stages, the call-back, promised
 replies) with its due time. The ledger, ``eightd list`` and ``eightd overdue``
 then compare those times with *now* in SQL and never decode a case document.
 
-The facts hold as long as neither the case nor the policy changes: a save
-recomputes them, and :func:`policy_fingerprint` tells the store when the policy
-(or the calendar library) changed so every case is recomputed.
+The facts hold as long as neither the case nor the policy changes, and until the
+moment the escalation level would change with time alone (days unresolved, a promised
+reply falling due: ``escalation_review``): a save recomputes them,
+:func:`policy_fingerprint` tells the store when the policy (or the calendar library)
+changed so every case is recomputed, and a row whose review moment has passed is
+recomputed before the next ledger read.
 """
 
 from __future__ import annotations
@@ -25,13 +28,18 @@ from typing import Any
 
 from eightd.domain import Case, TeamRole
 from eightd.policy.deadlines import ClockState, schedule
-from eightd.policy.grading import CaseSummary, escalation, overdue_replies
+from eightd.policy.grading import (
+    CaseSummary,
+    escalation,
+    escalation_changes_at,
+    overdue_replies,
+)
 from eightd.policy.model import Policy
 
 __all__ = ["LedgerClock", "LedgerFacts", "ledger_facts", "policy_fingerprint"]
 
 # bump when what ledger_facts computes changes, so stored facts are recomputed
-LEDGER_RULES = "2"
+LEDGER_RULES = "3"
 REPLY = "reply"  # the key of a promised reply's clock
 
 
@@ -55,6 +63,8 @@ class LedgerFacts:
     customer_key: str
     product_key: str
     clocks: tuple[LedgerClock, ...] = ()
+    # when the escalation level changes with time alone: the facts must be recomputed then
+    escalation_review: datetime | None = None
 
 
 def ledger_facts(
@@ -85,7 +95,11 @@ def ledger_facts(
             if due is not None:  # a promised reply is only ever overdue, never "due soon"
                 clocks.append(LedgerClock(f"{REPLY}{i}", due, due))
     summary = _keys(case)
-    level = None if case.is_closed else escalation(case, policy, now=now, others=others).level
+    level = review = None
+    if not case.is_closed:
+        others = list(others)
+        level = escalation(case, policy, now=now, others=others).level
+        review = escalation_changes_at(case, policy, now=now, others=others)
     return LedgerFacts(
         owner=_owner(case),
         stage_due=stage_due,
@@ -95,6 +109,7 @@ def ledger_facts(
         customer_key=summary[0],
         product_key=summary[1],
         clocks=tuple(clocks),
+        escalation_review=review,
     )
 
 

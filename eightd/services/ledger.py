@@ -56,6 +56,7 @@ class LedgerKeeper:
             "escalation_level": facts.escalation_level,
             "customer_key": facts.customer_key,
             "product_key": facts.product_key,
+            "escalation_review_at": facts.escalation_review,
             "ledger_policy": self.fingerprint,
         }
         return values, [(c.key, c.due, c.soon, c.provisional) for c in facts.clocks]
@@ -91,7 +92,8 @@ def refresh_ledger(
     batch: int = 200,
 ) -> int:
     """Recompute the ledger facts of every stale case (saved without a keeper or under
-    another policy; ``everything``: of every case). Returns how many were recomputed.
+    another policy, or whose escalation changes with time by ``now``; ``everything``: of
+    every case). Returns how many were recomputed.
 
     Memory is bounded whatever the size of the store: stale cases are taken ``batch`` at
     a time in receipt order (keyset pages), and escalation compares each with the cases
@@ -99,12 +101,13 @@ def refresh_ledger(
     window only (one query on the receipt-time index)."""
     moment = aware_now(now)
     fingerprint = None if everything else keeper.fingerprint
+    due = None if everything else moment
     window = timedelta(days=keeper.policy.escalation.same_kind_window_days)
     same_kind = bool(keeper.policy.escalation.same_kind_count)
     done = 0
     after: tuple[datetime, str] | None = None
     while True:
-        keys = uow.cases.stale_ledger(fingerprint, after=after, limit=batch)
+        keys = uow.cases.stale_ledger(fingerprint, after=after, limit=batch, review_due=due)
         if not keys:
             break
         after = keys[-1]

@@ -527,6 +527,7 @@ class SqlCaseRepository:
         values = dict(values)
         values["stage_due_at"] = _to_utc(values.get("stage_due_at"))
         values["stage_soon_at"] = _to_utc(values.get("stage_soon_at"))
+        values["escalation_review_at"] = _to_utc(values.get("escalation_review_at"))
         return values, clocks
 
     def _write_clocks(
@@ -585,14 +586,19 @@ class SqlCaseRepository:
         *,
         after: tuple[datetime, str] | None = None,
         limit: int | None = None,
+        review_due: datetime | None = None,
     ) -> builtins.list[tuple[datetime, str]]:
         """``(received_at, number)`` of the cases whose ledger facts were not computed
-        under ``fingerprint`` (None: every case), in receipt order: the next ``limit``
-        after the key ``after`` (keyset pages, so a caller holds one page at a time)."""
+        under ``fingerprint`` (None: every case) or, with ``review_due``, whose escalation
+        changes with time by then, in receipt order: the next ``limit`` after the key
+        ``after`` (keyset pages, so a caller holds one page at a time)."""
         c = cases.c
         query = sa.select(c.received_at, c.number).order_by(c.received_at, c.number)
         if fingerprint is not None:
-            query = query.where(sa.or_(c.ledger_policy.is_(None), c.ledger_policy != fingerprint))
+            stale = [c.ledger_policy.is_(None), c.ledger_policy != fingerprint]
+            if review_due is not None:
+                stale.append(c.escalation_review_at <= _to_utc(review_due))
+            query = query.where(sa.or_(*stale))
         if after is not None:
             moment, number = after
             at = _to_utc(moment)
@@ -604,9 +610,15 @@ class SqlCaseRepository:
         rows = self._conn.execute(query)
         return [(_aware(row.received_at) or row.received_at, row.number) for row in rows]
 
-    def ledger_is_current(self, fingerprint: str) -> bool:
-        """Whether every case's ledger facts were computed under ``fingerprint`` (three
-        index lookups, so it costs nothing at any store size)."""
+    def ledger_is_current(self, fingerprint: str, now: datetime | None = None) -> bool:
+        """Whether every case's ledger facts were computed under ``fingerprint`` and, with
+        ``now``, no escalation changed with time since (four index lookups, so it costs
+        nothing at any store size)."""
+        if now is not None:
+            review = cases.c.escalation_review_at
+            query = sa.select(cases.c.number).where(review <= _to_utc(now)).limit(1)
+            if self._conn.execute(query).first() is not None:
+                return False
         column = cases.c.ledger_policy
         for condition in (column < fingerprint, column > fingerprint):
             query = sa.select(cases.c.number).where(condition).limit(1)

@@ -70,6 +70,8 @@ cases = sa.Table(
     sa.Column("stage_soon_at", sa.DateTime(timezone=True)),
     sa.Column("clock_paused", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("escalation_level", sa.Integer, index=True),
+    # when the escalation level changes with time alone: recomputed once that has passed
+    sa.Column("escalation_review_at", sa.DateTime(timezone=True), index=True),
     sa.Column("customer_key", sa.String(200), nullable=False, server_default=""),
     sa.Column("product_key", sa.String(80), nullable=False, server_default=""),
     sa.Column("ledger_policy", sa.String(32), index=True),

@@ -108,3 +108,35 @@ def test_a_changed_policy_recomputes_every_case(demo: Application, store: Store)
     assert len(soon) >= len(_attention(demo.overdue_by_decoding(at=NOW)))
     assert demo.refresh_case_ledger() == len(demo.numbers())  # and back under the first policy
     assert load_policy() is not None
+
+
+@pytest.mark.parametrize("days", [0, 9, 16, 31, 45])
+def test_ledger_escalation_moves_on_with_time_without_a_save(demo: Application, days: int) -> None:
+    """Rules ES-1, ES-2: days unresolved and missed promised replies raise the escalation
+    as time passes; the ledger shows the level of ``at``, as decoding each case does."""
+    at = NOW + timedelta(days=days)
+    rows = demo.ledger({"status": "open"}, page_size=1000, at=at).rows
+    assert rows
+    for row in rows:
+        _, assessment = demo.assess(row.number, at=at)
+        assert row.escalation_level == assessment.escalation.level, (row.number, days)
+
+
+def test_an_open_case_escalates_after_15_and_30_days_unresolved(
+    store: Store, store_url: str
+) -> None:
+    received = datetime(2026, 11, 2, 9, 0, tzinfo=CST)
+    settings = Settings(store_url, "qe.li", "en", hub_user="qe.li")
+    app = Application(settings, store=store, now=lambda: received + timedelta(hours=1))
+    number = app.open_complaint(make_intake(received_at=received), title="Days open").case.number
+
+    def level(day: date) -> int | None:
+        at = datetime(day.year, day.month, day.day, 12, tzinfo=CST)
+        (row,) = [r for r in app.ledger(page_size=1000, at=at).rows if r.number == number]
+        return row.escalation_level
+
+    assert level(date(2026, 11, 16)) is None  # 14 days open
+    assert level(date(2026, 11, 17)) == 2  # 15 days: level 2, without any save
+    assert level(date(2026, 12, 1)) == 2  # 29 days
+    assert level(date(2026, 12, 2)) == 1  # 30 days: level 1
+    assert app.refresh_case_ledger(at=datetime(2026, 12, 3, tzinfo=CST)) == 0  # nothing left

@@ -1,0 +1,80 @@
+"""The schema's migrations: one line of revisions, and a SQLite upgrade that rebuilds the
+cases table keeps its data, its triggers and the document as the last column."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from eightd.application import Application
+from eightd.settings import Settings
+from eightd.store import open_store
+from eightd.store.engine import _MIGRATIONS, current_revision, head_revision, upgrade
+from tests.conftest import CST, make_intake, register_users
+
+NOW = datetime(2026, 11, 23, 12, tzinfo=CST)
+
+
+def test_the_migrations_form_one_line_with_one_head() -> None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    script = ScriptDirectory.from_config(cfg)
+    assert len(script.get_heads()) == 1
+    revisions = list(script.walk_revisions())
+    assert [r.down_revision for r in revisions].count(None) == 1  # one base
+
+
+def _shape(engine: sa.Engine) -> tuple[list[str], set[str]]:
+    with engine.connect() as conn:
+        columns = [row[1] for row in conn.exec_driver_sql("PRAGMA table_info(cases)")]
+        triggers = {
+            row[0]
+            for row in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cases'"
+            )
+        }
+    return columns, triggers
+
+
+def test_sqlite_down_and_up_again_keeps_cases_triggers_and_the_document_last(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path}/old.db"
+    store = open_store(url, auto_upgrade=True)
+    register_users(store)
+    app = Application(Settings(url, "qe.li", "en", hub_user="qe.li"), store=store, now=lambda: NOW)
+    number = app.open_complaint(make_intake(), title="Survives migrations").case.number
+    columns, triggers = _shape(store.engine)
+    assert columns[-1] == "document" and "escalation_review_at" in columns
+    assert triggers == {"cases_ledger_dirty_insert", "cases_ledger_dirty_update"}
+
+    from alembic import command
+
+    from eightd.store.engine import _alembic_config
+
+    with store.engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "0006")
+    assert current_revision(store.engine) == "0006"
+    columns, after_down = _shape(store.engine)
+    assert "escalation_review_at" not in columns and columns[-1] == "document"
+    assert after_down == triggers
+
+    upgrade(store.engine)
+    assert current_revision(store.engine) == head_revision()
+    columns, after_up = _shape(store.engine)
+    assert columns[-1] == "document" and "escalation_review_at" in columns
+    assert after_up == triggers
+    store.dispose()
+
+    reopened = open_store(url)
+    again = Application(
+        Settings(url, "qe.li", "en", hub_user="qe.li"), store=reopened, now=lambda: NOW
+    )
+    assert again.load(number).case.title == "Survives migrations"
+    (row,) = again.ledger(page_size=10).rows
+    assert row.number == number and row.stage_due_at is not None
+    reopened.dispose()
