@@ -145,3 +145,26 @@ def test_a_broken_export_in_the_middle_keeps_nothing_and_names_the_case(
     code, _, err = run(capsys, "import", str(truncated))
     assert code == 1 and "truncated.json" in err and "not valid JSON" in err
     assert run(capsys, "list", "--format", "json")[1].strip() == "[]"
+
+
+def test_one_case_as_show_json_prints_it_imports_elsewhere_and_again_unchanged(
+    cli_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``show --json`` carries the version it was read at; an import compares content."""
+    run(capsys, "demo", "--today", TODAY.isoformat())
+    number = json.loads(run(capsys, "export")[1])["cases"][2]["number"]
+    _, shown, _ = run(capsys, "show", number, "--json")
+    assert "version" in json.loads(shown)
+    one = cli_env / "one.json"
+    one.write_text(shown, encoding="utf-8")
+    code, out, err = run(capsys, "import", str(one))  # the same store: identical, skipped
+    assert code == 0, err
+    assert "Imported 0 case(s); 1 already stored unchanged (skipped)" in out
+    monkeypatch.setenv("EIGHTD_DATABASE_URL", f"sqlite:///{cli_env}/other.db")
+    assert run(capsys, "init")[0] == 0
+    code, out, err = run(capsys, "import", str(one))
+    assert code == 0, err
+    assert "Imported 1 case(s)" in out
+    assert json.loads(run(capsys, "show", number, "--json")[1])["title"] == json.loads(shown)[
+        "title"
+    ]
