@@ -165,6 +165,6 @@ def test_one_case_as_show_json_prints_it_imports_elsewhere_and_again_unchanged(
     code, out, err = run(capsys, "import", str(one))
     assert code == 0, err
     assert "Imported 1 case(s)" in out
-    assert json.loads(run(capsys, "show", number, "--json")[1])["title"] == json.loads(shown)[
-        "title"
-    ]
+    assert (
+        json.loads(run(capsys, "show", number, "--json")[1])["title"] == json.loads(shown)["title"]
+    )
