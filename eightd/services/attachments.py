@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from eightd.errors import ValidationError
 from eightd.policy import Policy
+from eightd.services.access import authorize
 from eightd.services.cases import UnitOfWork, aware_now, load_case
 from eightd.store import Attachment
 
@@ -61,7 +62,9 @@ def attach_file(
     user: str,
     now: datetime | None = None,
 ) -> Attachment:
-    """Store a photo or an evidence file with stage ``stage`` of case ``number``."""
+    """Store a photo or an evidence file with stage ``stage`` of case ``number`` (needs
+    the ``edit`` permission, like any change of a case's content)."""
+    authorize(uow, user, "edit", policy)
     load_case(uow, number)  # NotFoundError for an unknown case
     if stage not in ATTACHMENT_STAGES:
         raise ValidationError(

@@ -97,3 +97,18 @@ def test_photos_are_printed_in_the_html_report_and_placed_in_the_excel_form(
     texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
     assert any("joint.png" in text for text in texts)
     assert any("ICT report.pdf" in text for text in texts)
+
+
+@pytest.mark.parametrize("who", ["stranger", "intake.zhao"])
+def test_a_user_unknown_to_the_store_or_without_the_edit_role_attaches_nothing(
+    app: Application, store: Store, who: str
+) -> None:
+    from eightd.errors import PermissionDeniedError
+
+    number = app.open_complaint(make_intake(), title="Cold joints").case.number
+    # a stranger, and intake.zhao who may register complaints but not edit them
+    other = Application(app.settings.with_(hub_user=who), store=store, now=lambda: NOW)
+    with pytest.raises(PermissionDeniedError) as refused:
+        other.attach(number, "D2", "joint.png", PNG)
+    assert "qe" in refused.value.message("en")  # the refusal names the role that may
+    assert app.attachments(number) == []
