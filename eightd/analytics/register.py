@@ -634,7 +634,11 @@ def import_register(
     Without ``reject_to`` any bad row refuses the whole file (nothing is written, the report
     lists every problem). With it, good rows are imported and bad rows are written to that
     CSV file with their row number and reasons. Rows imported by an earlier run are skipped.
+    Needs the ``import`` permission (checked before the file is read).
     """
+    from eightd.services.access import authorize
+
+    authorize(uow, user, "import", policy)
     mapping = mapping or RegisterMap()
     source = Path(path)
     headers, rows, total = read_table(source, mapping)

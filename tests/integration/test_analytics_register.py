@@ -82,6 +82,19 @@ def test_chinese_headers_in_utf8_with_or_without_bom_and_gb18030(
     assert first.is_closed
 
 
+@pytest.mark.parametrize("who", ["stranger", "qe.li"])
+def test_a_user_unknown_to_the_store_or_without_the_import_role_imports_nothing(
+    store: Store, tmp_path: Path, who: str
+) -> None:
+    from eightd.errors import PermissionDeniedError
+
+    path = write_csv(tmp_path / "register.csv", GOOD)
+    with pytest.raises(PermissionDeniedError) as refused, store.uow() as uow:
+        import_register(uow, path, policy=POLICY, user=who, at=AT)
+    assert "admin" in refused.value.message("en")  # names the role that may import
+    assert stored_numbers(store) == []
+
+
 def test_long_ids_stay_text_and_re_import_adds_nothing(store: Store, tmp_path: Path) -> None:
     headers = [*HEADERS, "订单号"]
     rows = [[*GOOD[0], "998877665544332211"], [*GOOD[1], "123456789012345678"]]
@@ -243,6 +256,10 @@ def _cli(url: str, *args: str) -> tuple[int, str, str]:
 def test_import_and_export_commands_in_both_languages(
     store: Store, store_url: str, tmp_path: Path
 ) -> None:
+    from eightd.settings import os_user
+    from tests.conftest import register_users
+
+    register_users(store, {os_user(): ("admin",)})  # the commands run as this OS account
     bad = write_csv(
         tmp_path / "bad.csv", [["1", "someday", "华信汽车", "P-1", "脱胶", "", "", ""]], "gb18030"
     )
