@@ -90,10 +90,24 @@ def test_widget_filters_by_period_customer_and_product_and_shows_errors(
     assert "from" in widget.message.value and "YYYY-MM-DD" in widget.message.value
 
 
-def test_the_dashboard_notebook_is_thin_and_builds_the_widget() -> None:
+def test_the_dashboard_notebook_is_a_thin_workbench_page(application: Application) -> None:
     notebook = json.loads((ROOT / "notebooks" / "dashboard.ipynb").read_text(encoding="utf-8"))
     code = "\n".join("".join(c["source"]) for c in notebook["cells"])
-    assert "DashboardWidget(app" in code and len(notebook["cells"]) == 2
+    assert "eightd.ui.page('dashboard'" in code and len(notebook["cells"]) == 2
+    import ipywidgets as widgets
+
+    import eightd.ui
+
+    page = eightd.ui.page("dashboard", "lang=zh", app=application)
+
+    def texts(widget: widgets.Widget) -> list[str]:
+        own = [widget.value] if isinstance(widget, widgets.HTML) else []
+        children = getattr(widget, "children", ())
+        return own + [t for child in children for t in texts(child)]
+
+    shown = "\n".join(texts(page))
+    assert "统计看板" in shown  # the workbench's header, with the dashboard in its navigation
+    assert "柏拉图" in shown and "每月投诉数量" in shown  # the Pareto charts and the trend
 
 
 def _chromium() -> str | None:
