@@ -1,28 +1,30 @@
 """Demo data: realistic, complete 8D cases from four industries, for notebooks, reports,
 screenshots and benchmarks.
 
-* :func:`demo_cases` — the hand-written set (17 cases, Chinese and English), spread over
-  every stage D0..D8, every severity, normal / abnormal / no-8D closures, an injury, a
-  reopened case, an overdue case, a pattern of three same-kind complaints within a month
-  and a deliberately weak 8D.
-* :func:`demo_cases_large` — ``n`` generated cases recombined from the same parts, with
+* :func:`demo_cases` — the hand-written set (Chinese and English), stored as data in
+  ``eightd/demo/cases/*.json`` (export documents whose dates are offsets from the load day,
+  see :mod:`eightd.demo.data`): every stage D0..D8, every severity, normal / abnormal /
+  no-8D closures, an injury, a reopened case, overdue and nearly due stages, a pattern of
+  three same-kind complaints within a month and a deliberately weak 8D.
+* :func:`demo_cases_large` — ``n`` generated cases recombined from the same cases, with
   fishbones of up to 60 causes, for benchmarks.
 
-All dates are relative to ``today`` (default: today in Asia/Shanghai), so ages, overdue
-deadlines and promised replies stay current; the same ``today`` gives the same cases.
-Every case passes :func:`eightd.domain.validate_case`.
+All dates are relative to ``today`` (default: today in the policy's time zone), counted on
+the policy's working-day calendar, so ages, overdue deadlines and promised replies stay
+current on any day; the same ``today`` gives the same cases. Every case passes
+:func:`eightd.domain.validate_case` and the gates of every stage it has passed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 
 from eightd.domain import Case, validate_case
+from eightd.policy.loader import load_policy
+from eightd.policy.model import Policy
 
-from . import _appliances, _automotive, _eyewear
 from ._large import generate
-from ._parts import CST, Clock, assign_numbers, seal
+from .data import DemoClock, load_cases, number_cases, resolve_case, template_cases
 from .register import DEMO_REGISTER_HEADERS, DEMO_REGISTER_MAP, demo_register
 
 __all__ = [
@@ -50,15 +52,6 @@ _PRODUCT_PREFIX = {
     "FP-": "food_packaging",
 }
 
-Builder = Callable[[Clock], Case]
-
-BUILDERS: dict[str, tuple[Builder, ...]] = {
-    "eyewear_retail": _eyewear.BUILDERS,
-    "automotive_electronics": _automotive.BUILDERS,
-    "household_appliances": _appliances.APPLIANCE_BUILDERS,
-    "food_packaging": _appliances.PACKAGING_BUILDERS,
-}
-
 
 def industry_of(case: Case) -> str:
     """The demo industry of a case (a key of :data:`DEMO_INDUSTRIES`), from its product number."""
@@ -68,28 +61,41 @@ def industry_of(case: Case) -> str:
     raise ValueError(f"not a demo product number: {case.intake.product_number!r}")
 
 
-def demo_cases(today: date | None = None) -> list[Case]:
-    """The hand-written demo cases, ordered by complaint number."""
-    clock = Clock(today or _today())
-    cases = [build(clock) for builders in BUILDERS.values() for build in builders]
-    return _finish(cases)
+def demo_cases(today: date | None = None, *, policy: Policy | None = None) -> list[Case]:
+    """The hand-written demo cases dated around ``today``, ordered by complaint number."""
+    policy = policy or _default_policy()
+    cases = load_cases(today or _today(policy), policy)
+    for case in cases:
+        validate_case(case)
+    return cases
 
 
-def demo_cases_large(n: int, seed: int = 0, today: date | None = None) -> list[Case]:
-    """``n`` varied, valid cases recombined from the demo parts (deterministic per seed)."""
+def demo_cases_large(
+    n: int, seed: int = 0, today: date | None = None, *, policy: Policy | None = None
+) -> list[Case]:
+    """``n`` varied, valid cases recombined from the demo cases (deterministic per seed)."""
     if n < 0:
         raise ValueError("n must not be negative")
-    builders = [build for group in BUILDERS.values() for build in group]
-    cases = generate(n, seed, Clock(today or _today()), builders)
-    return _finish(cases)
+    policy = policy or _default_policy()
 
+    def builder(where: str, data: dict[str, object]):  # type: ignore[no-untyped-def]
+        return lambda day: resolve_case(data, DemoClock(day, policy), where=where)
 
-def _finish(cases: list[Case]) -> list[Case]:
-    assign_numbers(cases)
+    builders = [builder(f"{name}: cases[{i}]", data) for name, i, data in template_cases()]
+    cases = number_cases(generate(n, seed, today or _today(policy), builders))
     for case in cases:
-        validate_case(seal(case))
-    return sorted(cases, key=lambda c: c.number)
+        validate_case(case)
+    return cases
 
 
-def _today() -> date:
-    return datetime.now(CST).date()
+_POLICY: list[Policy] = []
+
+
+def _default_policy() -> Policy:
+    if not _POLICY:
+        _POLICY.append(load_policy())
+    return _POLICY[0]
+
+
+def _today(policy: Policy) -> date:
+    return datetime.now(policy.tz).date()

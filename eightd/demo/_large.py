@@ -1,6 +1,6 @@
 """Many varied cases for benchmarks, recombined from the hand-written demo cases.
 
-Each generated case is a demo case rebuilt on an earlier ``today`` (so its whole timeline
+Each generated case is a demo case loaded on an earlier day (so its whole timeline
 moves back intact), sold to another customer of the same industry, and - from D4 on -
 given a larger fishbone whose extra causes come from the other demo cases of the same
 industry and from a generic 5M1E list. Every fifth case with a fishbone gets 60 causes.
@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-from eightd.domain import BoneCategory, Case, Cause, CauseStatus, CauseType
+from datetime import date, timedelta
 
-from ._parts import Clock, add_working_days
+from eightd.domain import BoneCategory, Case, Cause, CauseStatus, CauseType
 
 LARGE_FISHBONE = 60
 
@@ -152,11 +152,12 @@ def language_of(case: Case) -> str:
 
 
 def generate(
-    n: int, seed: int, clock: Clock, builders: Sequence[Callable[[Clock], Case]]
+    n: int, seed: int, today: date, builders: Sequence[Callable[[date], Case]]
 ) -> list[Case]:
+    """``n`` cases, each a template loaded on an earlier day (unnumbered)."""
     rng = random.Random(seed)
-    pools = _cause_pools([build(clock) for build in builders])
-    order: list[Callable[[Clock], Case]] = []
+    pools = _cause_pools([build(today) for build in builders])
+    order: list[Callable[[date], Case]] = []
     cases: list[Case] = []
     with_fishbone = 0
     for _ in range(n):
@@ -164,7 +165,7 @@ def generate(
             order = list(builders)
             rng.shuffle(order)
         build = order.pop()
-        earlier = Clock(add_working_days(clock.today, -rng.randint(0, 250)))
+        earlier = today - timedelta(days=rng.randint(0, 350))
         case = build(earlier)
         _vary_customer(case, rng)
         if case.causes:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
 from eightd.demo import DEMO_INDUSTRIES, demo_cases, demo_cases_large, industry_of
-from eightd.demo._parts import CST, add_working_days
+from eightd.policy.calendar import WorkingCalendar
 from eightd.domain import (
     AbnormalGround,
     BoneCategory,
@@ -31,6 +31,7 @@ from eightd.policy import lint, load_policy
 from eightd.policy.signature import SignatureState, signature_state
 
 TODAY = date(2025, 3, 14)  # a Friday
+CST = timezone(timedelta(hours=8))  # the default policy's Asia/Shanghai
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +200,13 @@ def test_three_complaints_of_the_same_kind_from_different_customers_within_a_mon
 
 
 def test_an_open_case_is_overdue_twenty_working_days_after_receipt_still_in_containment(cases):
-    cutoff = datetime.combine(add_working_days(TODAY, -20), time(23, 59), CST)
+    calendar = WorkingCalendar()
+    day = TODAY
+    for _ in range(20):
+        day -= timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day -= timedelta(days=1)
+    cutoff = datetime.combine(day, time(23, 59), CST)
     overdue = [
         c
         for c in cases
