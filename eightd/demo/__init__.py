@@ -17,7 +17,9 @@ current on any day; the same ``today`` gives the same cases. Every case passes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from eightd.domain import Case, validate_case
 from eightd.policy.loader import load_policy
@@ -78,7 +80,7 @@ def demo_cases_large(
         raise ValueError("n must not be negative")
     policy = policy or _default_policy()
 
-    def builder(where: str, data: dict[str, object]):  # type: ignore[no-untyped-def]
+    def builder(where: str, data: dict[str, Any]) -> Callable[[date], Case]:
         return lambda day: resolve_case(data, DemoClock(day, policy), where=where)
 
     builders = [builder(f"{name}: cases[{i}]", data) for name, i, data in template_cases()]

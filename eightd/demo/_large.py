@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-
 from datetime import date, timedelta
 
 from eightd.domain import BoneCategory, Case, Cause, CauseStatus, CauseType

@@ -15,9 +15,10 @@ The base is ``T`` (the load day) or ``R`` (the case's ``intake.received_at``, it
 written from ``T``); then any number of steps ``+N`` / ``-N`` with a unit: ``w`` working
 days (the policy's calendar: weekends, public holidays, make-up working days), ``d``
 calendar days, ``mo`` calendar months (the day clamped to the month's end), ``h`` hours,
-``min`` minutes; then optionally `` HH:MM``, which sets the time of day after the day steps
-(and makes the value a date-time). A value with a time or an hour step is a date-time in the
-policy's time zone, otherwise a date. ``T`` on a day off steps back to the last working day
+``min`` minutes, or ``<sat`` (``<mon`` … ``<sun``: back to the latest Saturday on or before
+the day, for a story that needs its weekday); then optionally `` HH:MM``, which sets the
+time of day after the day steps. A value with a time or an hour step is a date-time in
+the policy's time zone, otherwise a date. ``T`` on a day off steps back to the last working day
 before ``w`` steps count, so "received 12 working days ago" is never a holiday.
 
 *Why two bases.* A case's place in time relative to the load day is counted in working days
@@ -30,7 +31,8 @@ holiday (its team worked through it, as a team with a one-week limit does).
 
 **Free text.** Inside any text, ``{{@R-8mo|year}}`` is replaced by that date written in a
 format: ``date`` (2026-03-20), ``year`` (2026), ``yy`` (26), ``month`` (3), ``month2``
-(03), ``day`` (20), ``week`` (the ISO week, 12), ``month_en`` (March), ``mon_en`` (Mar):
+(03), ``day`` (20), ``week`` (the ISO week, 12), ``yyww`` (a date code: ISO year and
+week, 2612), ``month_en`` (March), ``mon_en`` (Mar):
 "made in {{@R-7mo|month_en}} {{@R-7mo|year}}" moves with the case.
 
 **Numbers and signatures.** A case's ``number`` is ``"@seq"`` and an approval's
@@ -68,9 +70,10 @@ DATA_FILES = ("eyewear.json", "automotive.json", "appliances.json", "packaging.j
 SEQ = "@seq"
 SEAL = "@seal"  # an approval's content hash, filled in over the finished case
 
-_STEP = r"[+-]\d+(?:w|d|mo|h|min)"
+_STEP = r"(?:[+-]\d+(?:w|d|mo|h|min)|<(?:mon|tue|wed|thu|fri|sat|sun))"
 _OFFSET = re.compile(rf"@(?P<base>[TR])(?P<steps>(?:{_STEP})*)(?: (?P<clock>\d{{2}}:\d{{2}}))?")
-_STEPS = re.compile(r"([+-]\d+)(w|d|mo|h|min)")
+_STEPS = re.compile(r"([+-]\d+|<)(mon|min|mo|tue|wed|thu|fri|sat|sun|w|d|h)")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TEXT = re.compile(r"\{\{(?P<offset>@[^|{}]*)\|(?P<format>[a-z_0-9]+)\}\}")
 _MONTHS_EN = tuple(_calendar.month_name)
 _MONS_EN = tuple(_calendar.month_abbr)
@@ -82,6 +85,7 @@ _FORMATS = {
     "month2": lambda d: f"{d.month:02d}",
     "day": lambda d: str(d.day),
     "week": lambda d: f"{d.isocalendar()[1]:02d}",
+    "yyww": lambda d: f"{d.isocalendar()[0] % 100:02d}{d.isocalendar()[1]:02d}",
     "month_en": lambda d: _MONTHS_EN[d.month],
     "mon_en": lambda d: _MONS_EN[d.month],
 }
@@ -126,6 +130,9 @@ class DemoClock:
         day = moment.date() if isinstance(moment, datetime) else moment
         hours = timedelta()
         for amount, unit in steps:
+            if amount == "<":  # back to the latest such weekday, on or before the day
+                day -= timedelta(days=(day.weekday() - _WEEKDAYS.index(unit)) % 7)
+                continue
             n = int(amount)
             if unit == "w":
                 day = self._working_days(day, n, from_load_day=match["base"] == "T")

@@ -359,8 +359,15 @@ def _verifications(case: Case) -> Iterator[Raw]:
         else:
             yield "verification_data", path, {"id": ver.id}
         verified = [actions[ref] for ref in ver.action_ids if ref in actions]
-        undone = [a.id for a in verified if a.status is not ActionStatus.DONE]
-        if undone:  # LN-D6.3
+        # LN-D6.3; an action implemented, found ineffective and withdrawn keeps its record
+        withdrawn = ver.effective is False
+        undone = [
+            a.id
+            for a in verified
+            if a.status is not ActionStatus.DONE
+            and not (withdrawn and a.status is ActionStatus.CANCELLED and a.implemented_on)
+        ]
+        if undone:
             yield "verification_of_undone_action", f"{path}.action_ids", {"id": ver.id}
         early = [
             a.id

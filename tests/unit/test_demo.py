@@ -10,7 +10,6 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from eightd.demo import DEMO_INDUSTRIES, demo_cases, demo_cases_large, industry_of
-from eightd.policy.calendar import WorkingCalendar
 from eightd.domain import (
     AbnormalGround,
     BoneCategory,
@@ -28,6 +27,7 @@ from eightd.domain import (
     validate_case,
 )
 from eightd.policy import lint, load_policy
+from eightd.policy.calendar import WorkingCalendar
 from eightd.policy.signature import SignatureState, signature_state
 
 TODAY = date(2025, 3, 14)  # a Friday

@@ -316,6 +316,18 @@ def test_ln_d6_3_verification_of_an_action_not_done_is_blocking() -> None:
     assert codes(case) == ["verification_of_undone_action"]
 
 
+def test_ln_d6_3_failed_verification_of_an_implemented_then_withdrawn_action_stays() -> None:
+    case = clean_case()
+    ver = case.verifications[0]
+    withdrawn = next(a for a in case.actions if a.id == ver.action_ids[0])
+    withdrawn.status = ActionStatus.CANCELLED
+    ver.no_new_problem = False  # it made things worse: withdrawn
+    assert "verification_of_undone_action" not in codes(case)
+    withdrawn.implemented_on = None  # never implemented: nothing was verified
+    withdrawn.status = ActionStatus.CANCELLED
+    assert "verification_of_undone_action" in codes(case)
+
+
 def test_ln_d6_4_verification_without_figures_or_result_is_flagged() -> None:
     case = clean_case()
     ver = case.verifications[0]
