@@ -332,7 +332,7 @@ class Application:
         whether the acting user became the store's first user)."""
         from eightd.demo import demo_cases
 
-        cases = demo_cases(today or self.today())
+        cases = demo_cases(today or self.today(), policy=self.policy)
         with self._uow(ledger=False) as uow:
             present = [c.number for c in cases if uow.cases.exists(c.number)]
             if len(present) == len(cases):

@@ -31,7 +31,7 @@ holiday (its team worked through it, as a team with a one-week limit does).
 
 **Free text.** Inside any text, ``{{@R-8mo|year}}`` is replaced by that date written in a
 format: ``date`` (2026-03-20), ``year`` (2026), ``yy`` (26), ``month`` (3), ``month2``
-(03), ``day`` (20), ``week`` (the ISO week, 12), ``yyww`` (a date code: ISO year and
+(03), ``day`` (20), ``day2`` (07), ``week`` (the ISO week, 12), ``yyww`` (a date code: ISO year and
 week, 2612), ``month_en`` (March), ``mon_en`` (Mar):
 "made in {{@R-7mo|month_en}} {{@R-7mo|year}}" moves with the case.
 
@@ -84,6 +84,7 @@ _FORMATS = {
     "month": lambda d: str(d.month),
     "month2": lambda d: f"{d.month:02d}",
     "day": lambda d: str(d.day),
+    "day2": lambda d: f"{d.day:02d}",
     "week": lambda d: f"{d.isocalendar()[1]:02d}",
     "yyww": lambda d: f"{d.isocalendar()[0] % 100:02d}{d.isocalendar()[1]:02d}",
     "month_en": lambda d: _MONTHS_EN[d.month],

@@ -274,7 +274,8 @@ def load_demo(
     now: datetime | None = None,
     policy: Policy | None = None,
 ) -> list[str]:
-    """Load the demo cases (``eightd demo``), built here from :mod:`eightd.demo`.
+    """Load the demo cases (``eightd demo``): the data files of :mod:`eightd.demo`, dated
+    around ``today`` on the policy's calendar and time zone, numbered and signed here.
 
     In a store without users, ``user`` becomes its first user with every role (admin,
     intake, qe, approver) so the whole tour works for them; otherwise ``user`` needs the
@@ -297,7 +298,7 @@ def load_demo(
             )  # fmt: skip
     else:
         register_first_user(uow, user, actor=user, roles=DEMO_ROLES_OF_LOCAL_USER, now=at)
-    cases = demo_cases(today)
+    cases = demo_cases(today, policy=policy)
     signers = {a.signer for c in cases for a in c.approvals}
     people = {c.created_by for c in cases} | {e.by for c in cases for e in c.history}
     for name in sorted(signers | people):

@@ -82,6 +82,8 @@ def test_closed_cases_close_on_grounds_that_fit(loaded):
             reopened, closure.kind, POLICY, reason=closure.reason, ground=closure.ground
         )
         assert problems == [], (case.title, problems)
+        if closure.kind is ClosureKind.ABNORMAL:  # rule CL-3: decided by the approver
+            assert closure.closed_by in {a.signer for a in case.approvals}, case.title
 
 
 def test_closed_8ds_show_every_live_action_improved_things(loaded):
@@ -176,6 +178,14 @@ def test_free_text_dates_move_with_the_load_day():
     assert ordered and eyes.problem.when != later.problem.when
     year = later.intake.received_at.year - (int(ordered[1]) > later.intake.received_at.month)
     assert date(year, int(ordered[1]), int(ordered[2])).weekday() == 5  # a Saturday, as told
+
+
+def test_lot_codes_move_with_the_load_day():
+    now = {c.title: c.intake.lot_numbers for c in demo_cases(DAYS[0])}
+    later = {c.title: c.intake.lot_numbers for c in demo_cases(DAYS[4])}
+    moved = [title for title, lots in now.items() if lots and lots != later[title]]
+    assert moved == [title for title, lots in now.items() if lots]
+    assert len(moved) >= 10
 
 
 def test_no_text_carries_a_year_that_does_not_move():
