@@ -19,8 +19,8 @@ eightd contact 202611-0010 --summary "8D started" --next-reply 2026-11-23T10:00+
   --at 2026-11-20T10:00+08:00                   # log the call and the reply promised
 eightd show 202611-0010 --json > case.json      # edit the JSON, then save it back:
 eightd update case.json --at 2026-11-20T10:30+08:00   # refused if someone saved in between
-eightd advance 202610-0006 --at 2026-11-20T11:00+08:00   # D7 -> D8 (refused with every missing item)
-eightd lint 202610-0006 --at 2026-11-20T11:00+08:00      # 8D review: blame-only cause, no data ...
+eightd advance 202610-0006 --at 2026-11-20T11:00+08:00   # D7 -> D8 (a gate not met: refused, listing it)
+eightd lint 202610-0006 --at 2026-11-20T11:00+08:00      # 8D review: a score and findings by stage
 eightd overdue --at 2026-11-20T12:00+08:00      # overdue or due within a day
 eightd approve 202610-0006 --meaning "8D report approved" --at 2026-11-20T14:00+08:00
 eightd callback 202610-0006 --outcome satisfied --at 2026-11-20T15:00+08:00
