@@ -147,6 +147,9 @@ def test_the_ledger_shows_overdue_due_soon_and_closed_cases_on_every_day(loaded)
     assert counts[ClockState.DONE_ON_TIME] >= 5
     assert counts[ClockState.CLOSED_ABNORMALLY] >= 2
     assert sum(c.is_closed for c in cases) >= 5
+    on_time = {ClockState.DONE_ON_TIME, ClockState.DONE, ClockState.UNTIMED}
+    normal = [c.title for c in cases if c.closure and c.closure.kind is ClosureKind.NORMAL]
+    assert any(set(_states(day)[title].values()) <= on_time for title in normal)
 
 
 def test_each_case_shows_the_same_clock_states_on_every_day():
