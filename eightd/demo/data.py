@@ -57,7 +57,8 @@ from importlib import resources
 from typing import Any
 
 from eightd.domain import ComplaintNumber
-from eightd.domain.interchange import FORMAT, FORMAT_VERSION, case_from_dict
+from eightd.domain.fields import decode
+from eightd.domain.interchange import FORMAT, FORMAT_VERSION
 from eightd.domain.model import Case
 from eightd.errors import ValidationError
 from eightd.policy.calendar import WorkingCalendar
@@ -161,17 +162,21 @@ class DemoClock:
         return local.astimezone(self.policy.tz)
 
     def _working_days(self, day: date, n: int, *, from_load_day: bool) -> date:
-        cal = self.calendar
-        if from_load_day:  # a load day off counts from the last working day before it
-            while not cal.is_working_day(day) and n <= 0:
-                day -= timedelta(days=1)
-        if n >= 0:
-            return cal.add_working_days(day, n)
-        for _ in range(-n):
+        return _shift(self.calendar, day, n, from_load_day)
+
+
+@lru_cache(maxsize=1 << 16)  # the large generator resolves the same few offsets many times
+def _shift(cal: WorkingCalendar, day: date, n: int, from_load_day: bool) -> date:
+    if from_load_day:  # a load day off counts from the last working day before it
+        while not cal.is_working_day(day) and n <= 0:
             day -= timedelta(days=1)
-            while not cal.is_working_day(day):
-                day -= timedelta(days=1)
-        return day
+    if n >= 0:
+        return cal.add_working_days(day, n)
+    for _ in range(-n):
+        day -= timedelta(days=1)
+        while not cal.is_working_day(day):
+            day -= timedelta(days=1)
+    return day
 
 
 _CALENDARS: dict[int, tuple[Policy, WorkingCalendar]] = {}  # one calendar per policy object
@@ -220,10 +225,14 @@ def load_case_data(name: str, text: str) -> tuple[dict[str, Any], ...]:
     return tuple(_document_cases(name, document))
 
 
-def resolve_case(data: dict[str, Any], clock: DemoClock, *, where: str = "") -> Case:
+def resolve_case(
+    data: dict[str, Any], clock: DemoClock, *, where: str = "", check: bool = True
+) -> Case:
     """One case of a data file with its offsets resolved against ``clock`` (unnumbered:
     ``number`` stays a placeholder until :func:`number_cases`). ``where`` prefixes the field
-    named by an error (``eyewear.json: cases[2]``)."""
+    named by an error (``eyewear.json: cases[2]``). ``check=False`` leaves the field
+    constraints to the caller's :func:`~eightd.domain.validate_case` (the large generator,
+    which rebuilds data already checked)."""
     prefix = f"{where}." if where else ""
     intake = data.get("intake")
     raw_received = intake.get("received_at") if isinstance(intake, dict) else None
@@ -247,7 +256,7 @@ def resolve_case(data: dict[str, Any], clock: DemoClock, *, where: str = "") -> 
             )
         item["content_hash"] = "pending"
     try:
-        return case_from_dict(resolved)
+        return decode(Case, resolved, check=check)
     except ValidationError as exc:
         extra = {k: v for k, v in exc.params.items() if k not in ("field", "reason")}
         raise ValidationError(f"{prefix}{exc.field}", exc.reason_code, **extra) from None
