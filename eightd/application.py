@@ -857,6 +857,18 @@ class Application:
                 now=self._at(at),
             )  # fmt: skip
 
+    def remove_attachment(
+        self, attachment_id: int, *, reason: str, at: datetime | None = None
+    ) -> Attachment:
+        """Take a file off its case, with the reason; it stays on record, audited."""
+        from eightd.services.attachments import remove_file
+
+        with self._uow() as uow:
+            return remove_file(
+                uow, attachment_id, reason=reason, policy=self.policy, user=self.user,
+                now=self._at(at),
+            )  # fmt: skip
+
     def attachments(self, number: str) -> list[Attachment]:
         """The files of a case, without their bytes (for lists and thumbnails' captions)."""
         with self._uow(read_only=True) as uow:

@@ -11,13 +11,14 @@ import re
 from datetime import datetime
 from typing import Any, Protocol
 
-from eightd.errors import ValidationError
+from eightd.domain import Case
+from eightd.errors import StageGateError, ValidationError
 from eightd.policy import Policy
 from eightd.services.access import authorize
 from eightd.services.cases import UnitOfWork, aware_now, load_case
 from eightd.store import Attachment
 
-__all__ = ["ATTACHMENT_STAGES", "attach_file", "media_type_of"]
+__all__ = ["ATTACHMENT_STAGES", "attach_file", "media_type_of", "remove_file"]
 
 ATTACHMENT_STAGES = ("D2", "D4", "D6")
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -63,9 +64,9 @@ def attach_file(
     now: datetime | None = None,
 ) -> Attachment:
     """Store a photo or an evidence file with stage ``stage`` of case ``number`` (needs
-    the ``edit`` permission, like any change of a case's content)."""
+    the ``edit`` permission, like any change of a case's content; not on a closed case)."""
     authorize(uow, user, "edit", policy)
-    load_case(uow, number)  # NotFoundError for an unknown case
+    _refuse_if_closed(load_case(uow, number).case)  # NotFoundError for an unknown case
     if stage not in ATTACHMENT_STAGES:
         raise ValidationError(
             "attachment.stage",
@@ -94,3 +95,37 @@ def attach_file(
     )
     uow.commit()
     return stored
+
+
+def _refuse_if_closed(case: Case) -> None:
+    """A closed case is a record: its files change only after it is reopened."""
+    if case.is_closed:
+        raise StageGateError(
+            number=case.number, stage=case.stage.value, missing=["closure.already_closed"]
+        )
+
+
+def remove_file(
+    uow: FilesUnitOfWork,
+    attachment_id: int,
+    *,
+    reason: str,
+    policy: Policy,
+    user: str,
+    now: datetime | None = None,
+) -> Attachment:
+    """Take a photo or evidence file off its case (a wrong or private picture): it leaves
+    the case page and the reports, stays on record, and the case's history says who
+    removed it, when and why. Needs the ``edit`` permission and a reason; a closed case
+    keeps its files (reopen it first)."""
+    authorize(uow, user, "edit", policy)
+    found: Attachment = uow.attachments.get(attachment_id)  # NotFoundError if removed
+    _refuse_if_closed(load_case(uow, found.case_number).case)
+    text = reason.strip()
+    if not text:
+        raise ValidationError("attachment.remove_reason", "error.reason.required")
+    if len(text) > 2000:
+        raise ValidationError("attachment.remove_reason", "error.reason.too_long", max=2000)
+    uow.attachments.remove(found, user=user, at=aware_now(now), reason=text)
+    uow.commit()
+    return found

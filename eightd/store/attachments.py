@@ -98,7 +98,7 @@ class SqlAttachmentRepository:
                 c.uploaded_at,
                 c.uploaded_by,
             )
-            .where(c.case_number == number)
+            .where(c.case_number == number, c.removed_at.is_(None))
             .order_by(c.id)
         )
         return [
@@ -116,8 +116,11 @@ class SqlAttachmentRepository:
         ]
 
     def get(self, attachment_id: int) -> Attachment:
+        """A file of a case with its bytes (NotFoundError if unknown or removed)."""
         row = self._conn.execute(
-            sa.select(attachments).where(attachments.c.id == attachment_id)
+            sa.select(attachments).where(
+                attachments.c.id == attachment_id, attachments.c.removed_at.is_(None)
+            )
         ).one_or_none()
         if row is None:
             raise NotFoundError("attachment.not_found", id=attachment_id)
@@ -131,6 +134,32 @@ class SqlAttachmentRepository:
             _aware(row.uploaded_at),
             row.uploaded_by,
             bytes(row.data),
+        )
+
+    def remove(self, attachment: Attachment, *, user: str, at: datetime, reason: str) -> None:
+        """Take a file off its case, keeping it on record, and say so in the case's audit
+        history (who, when, which file and why)."""
+        moment = at.astimezone(UTC)
+        version = self._conn.execute(
+            sa.select(cases.c.version).where(cases.c.number == attachment.case_number)
+        ).scalar_one()
+        self._conn.execute(
+            attachments.update()
+            .where(attachments.c.id == attachment.id)
+            .values(removed_at=moment, removed_by=user, removed_reason=reason)
+        )
+        self._conn.execute(
+            audit_log.insert(),
+            {
+                "case_number": attachment.case_number,
+                "version": version,
+                "at": moment,
+                "user": user,
+                "action": "remove_attachment",
+                "path": f"attachments.{attachment.stage}",
+                "old_value": json.dumps(attachment.name, ensure_ascii=False),
+                "new_value": json.dumps(reason, ensure_ascii=False),
+            },
         )
 
     def with_data(self, number: str) -> builtins.list[Attachment]:

@@ -247,6 +247,11 @@ attachments = sa.Table(
     sa.Column("data", sa.LargeBinary, nullable=False),
     sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("uploaded_by", sa.String(200), nullable=False),
+    # a file removed from the case (a wrong or private photo) stays on record, audited:
+    # who removed it, when and why; lists and reports leave it out
+    sa.Column("removed_at", sa.DateTime(timezone=True)),
+    sa.Column("removed_by", sa.String(200)),
+    sa.Column("removed_reason", sa.Text),
 )
 
 

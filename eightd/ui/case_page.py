@@ -306,11 +306,47 @@ class CasePage:
             f'<span class="ed-muted">{esc(s.t("ui.case.upload_hint", max_mb=limit))}</span>'
         )
         key = "ui.case.photos" if stage is Stage.D2 else "ui.case.evidence"
-        return [
+        parts = [
             heading(s.t(key), 3),
             gallery,
             widgets.HBox([upload, hint], layout=widgets.Layout(align_items="center")),
         ]
+        if files and not self.stored.case.is_closed:
+            parts.append(self._remover(stage, files))
+        return parts
+
+    def _remover(self, stage: Stage, files: list[Any]) -> widgets.Widget:
+        """Take a wrong or private file off the case, with the reason (kept on record)."""
+        s = self.session
+        tz = app_tz(self)
+        choice = widgets.Dropdown(
+            options=[
+                (f"{f.name} · {f.uploaded_by} · {fmt_time(f.uploaded_at, tz)}", f.id) for f in files
+            ],
+            value=None,
+            layout=widgets.Layout(width="320px"),
+        )
+        choice.add_class(f"ed-remove-choice-{stage.value}")
+        reason = widgets.Text(
+            placeholder=s.t("ui.case.remove_reason"), layout=widgets.Layout(width="320px")
+        )
+        reason.add_class(f"ed-remove-reason-{stage.value}")
+        button = widgets.Button(description=s.t("ui.case.remove_file"), button_style="danger")
+        button.add_class(f"ed-remove-file-{stage.value}")
+
+        def remove() -> None:
+            if choice.value is None:
+                from eightd.errors import ValidationError
+
+                raise ValidationError("attachment.file", "error.reason.required")
+            removed = s.app.remove_attachment(int(choice.value), reason=reason.value)
+            self._file_list = None
+            self.after_save(s.t("ui.case.removed", name=removed.name))
+
+        button.on_click(lambda _: self._guarded(remove)())
+        box = widgets.HBox([choice, reason, button], layout=widgets.Layout(align_items="center"))
+        box.add_class(f"ed-remover-{stage.value}")
+        return box
 
     def _files(self) -> list[Any]:
         if self._file_list is None:

@@ -229,4 +229,21 @@ def test_a_defect_photo_is_uploaded_shown_and_printed_in_the_html_report(
         assert base64.b64encode(photo.read_bytes()).decode("ascii") in report
         assert "scratch-J3.png" in report
 
+        # a wrong photo is taken off the case, with the reason; it stays on record
+        await page.locator(".ed-remove-choice-D2 select").select_option(index=0)
+        await page.locator(".ed-remove-file-D2").click()  # no reason yet: refused
+        await expect(page.locator(".ed-feedback")).to_contain_text("required", timeout=TIMEOUT)
+        await expect(page.locator('.ed-files-D2 img[alt="scratch-J3.png"]')).to_be_visible()
+        await page.locator(".ed-remove-reason-D2 input").fill("another customer's part")
+        await page.locator(".ed-remove-file-D2").click()
+        await expect(page.locator(".ed-feedback")).to_contain_text(
+            "scratch-J3.png removed", timeout=TIMEOUT
+        )
+        await expect(page.locator('.ed-files-D2 img[alt="scratch-J3.png"]')).to_have_count(0)
+        assert app.attachments(number) == []
+        removed = [e for e in app.history(number) if e.action == "remove_attachment"]
+        assert [(e.old_value, e.new_value) for e in removed] == [
+            ("scratch-J3.png", "another customer's part")
+        ]
+
     browse(scenario)

@@ -9,11 +9,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from eightd.application import Application
 from eightd.errors import ValidationError
 from eightd.settings import Settings
 from eightd.store import Store
+from eightd.store.tables import attachments
 from tests.conftest import CST, make_intake
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -112,3 +114,64 @@ def test_a_user_unknown_to_the_store_or_without_the_edit_role_attaches_nothing(
         other.attach(number, "D2", "joint.png", PNG)
     assert "qe" in refused.value.message("en")  # the refusal names the role that may
     assert app.attachments(number) == []
+
+
+def test_a_file_taken_off_a_case_leaves_lists_and_reports_and_stays_on_record(
+    app: Application, store: Store
+) -> None:
+    from eightd.errors import NotFoundError, PermissionDeniedError
+
+    number = app.open_complaint(make_intake(), title="Cold joints").case.number
+    wrong = app.attach(number, "D2", "someone else.png", PNG)
+    kept = app.attach(number, "D2", "joint.png", PNG)
+    with pytest.raises(ValidationError) as refused:
+        app.remove_attachment(wrong.id, reason="  ")
+    assert refused.value.field == "attachment.remove_reason"
+    stranger = Application(app.settings.with_(hub_user="stranger"), store=store, now=lambda: NOW)
+    with pytest.raises(PermissionDeniedError):
+        stranger.remove_attachment(wrong.id, reason="not mine")
+    assert [a.name for a in app.attachments(number)] == ["someone else.png", "joint.png"]
+
+    app.remove_attachment(wrong.id, reason="a photo of another customer's part")
+    assert [a.name for a in app.attachments(number)] == ["joint.png"]
+    with pytest.raises(NotFoundError):
+        app.attachment(wrong.id)
+    with pytest.raises(NotFoundError):  # removed once: not again
+        app.remove_attachment(wrong.id, reason="again")
+    removed = [
+        (e.user, e.path, e.old_value, e.new_value)
+        for e in app.history(number)
+        if e.action == "remove_attachment"
+    ]
+    assert removed == [
+        ("qe.li", "attachments.D2", "someone else.png", "a photo of another customer's part")
+    ]
+    with store.uow(read_only=True) as uow:  # on record: the bytes and who removed them
+        row = uow.connection.execute(
+            sa.select(attachments.c.removed_by, attachments.c.data).where(
+                attachments.c.id == wrong.id
+            )
+        ).one()
+    assert row.removed_by == "qe.li" and bytes(row.data) == PNG
+    assert kept.id != wrong.id
+
+
+def test_a_closed_case_keeps_its_files_and_takes_no_new_ones(
+    app: Application, store: Store
+) -> None:
+    from eightd.errors import StageGateError
+
+    admin = Application(app.settings.with_(hub_user="tester"), store=store, now=lambda: NOW)
+    admin.load_demo(NOW.date())
+    number = admin.ledger({"status": "closed"}, page_size=1).rows[0].number
+    with store.uow() as uow:  # a file stored before the closure
+        photo = uow.attachments.add(
+            number, stage="D2", name="joint.png", media_type="image/png", data=PNG,
+            user="qe.li", at=NOW,
+        )  # fmt: skip
+        uow.commit()
+    with pytest.raises(StageGateError):
+        app.remove_attachment(photo.id, reason="tidying up")
+    with pytest.raises(StageGateError):
+        app.attach(number, "D6", "late.pdf", PDF)
+    assert [a.name for a in app.attachments(number)] == ["joint.png"]
