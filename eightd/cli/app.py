@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, TextIO
@@ -15,6 +14,7 @@ from eightd.application import Application
 from eightd.errors import ValidationError
 from eightd.i18n import t
 from eightd.settings import Settings
+from eightd.views.text import display_width
 
 if TYPE_CHECKING:
     from eightd.policy import Policy
@@ -66,11 +66,6 @@ def parse_day(text: str, field: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ValidationError(field, "error.reason.not_date") from None
-
-
-def display_width(text: str) -> int:
-    """Terminal columns of a string: CJK wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _clip(text: str, width: int) -> str:

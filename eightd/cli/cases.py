@@ -284,11 +284,9 @@ def cmd_show(app: App, args: argparse.Namespace) -> int:
         stored = app.application.load(args.number)
         app.out.json({VERSION_KEY: stored.version, **case_to_dict(stored.case)})
         return 0
-    from eightd.cli.policy import assessment_lines
     from eightd.cli.show import print_case
 
-    stored, result = app.application.assess(args.number)
-    print_case(app, stored, assessment_lines(app, result, app.application.policy))
+    print_case(app, app.application.view(args.number))
     return 0
 
 

@@ -1,6 +1,6 @@
 """Sub-commands of the workflow policy: ``policy check``, ``lint``, ``overdue``, ``grade``,
 ``advance``, ``verify``, ``pause``, ``resume``, ``callback``, ``approve``, ``close``,
-``reopen``; and :func:`assessment_lines`, the policy's part of ``eightd show``."""
+``reopen``."""
 
 from __future__ import annotations
 
@@ -23,15 +23,13 @@ from eightd.domain import (
 from eightd.domain.fields import decode
 from eightd.i18n import label, t
 from eightd.policy import (
-    CALLBACK,
-    Assessment,
     Clock,
     LintSeverity,
     Policy,
     load_policy,
 )
 
-__all__ = ["assessment_lines", "policy_of", "register"]
+__all__ = ["policy_of", "register"]
 
 
 def register(sub: Any, lang: str) -> None:
@@ -141,56 +139,6 @@ def _clock_cells(clock: Clock, policy: Policy, lang: str) -> list[str]:
         state,
         _moment(clock.done_at, policy),
     ]
-
-
-def assessment_lines(app: App, result: Assessment, policy: Policy) -> list[str]:
-    """The policy's part of ``eightd show``: grade, escalation, clocks, gate, lint, signature."""
-    lang = app.lang
-    grade = result.grade
-    severity = label(grade.severity, lang) if grade.severity else "-"
-    suggested = label(grade.suggested_severity, lang) if grade.suggested_severity else "-"
-    lines = [
-        app.t(
-            "cli.show.policy.grade_line",
-            severity=severity,
-            suggested=suggested,
-            priority=label(grade.priority, lang),
-        )
-    ]
-    esc = result.escalation
-    reasons = "; ".join(n.text(lang) for _, n in esc.reasons)
-    level = (
-        t("escalation.level", lang, level=esc.level) if esc.level else t("escalation.none", lang)
-    )
-    lines.append(app.t("cli.show.policy.escalation_line", level=level, reasons=reasons or "-"))
-    lines.append(app.t("cli.show.policy.deadlines"))
-    for clock in result.clocks:
-        if clock.key == CALLBACK and clock.due is None:
-            continue
-        name, due, state, done = _clock_cells(clock, policy, lang)
-        lines.append(f"    {name}: {due} · {state}" + (f" · {done}" if done != "-" else ""))
-    for item in result.blocking:
-        refs = f" ({', '.join(item.refs)})" if item.refs else ""
-        lines.append("  ✘ " + t(item.code, lang) + refs)
-    for _stage, items in result.gates:
-        for item in items:
-            if not item.blocking:
-                refs = f" ({', '.join(item.refs)})" if item.refs else ""
-                lines.append("  ! " + t(item.code, lang) + refs)
-    lines.append(
-        app.t("cli.show.policy.lint_line", score=result.lint.score, count=len(result.lint.findings))
-    )
-    for finding in result.lint.findings:
-        sev = t(f"lint.severity.{finding.severity.value}", lang)
-        lines.append(f"    [{sev}] {finding.stage.value} {finding.path}: {finding.text(lang)}")
-    lines.append(
-        app.t(
-            "cli.show.policy.signature_line",
-            state=t(f"signature.state.{result.signature.value}", lang),
-        )
-    )
-    lines += ["  ⚠ " + w.text(lang) for w in result.warnings]
-    return lines
 
 
 # ---------------------------------------------------------------- handlers

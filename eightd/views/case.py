@@ -27,7 +27,7 @@ from eightd.domain import (
     report_file_stem,
 )
 from eightd.i18n import label, normalize_lang, t
-from eightd.policy import Assessment, stage_done_at
+from eightd.policy import Assessment, Clock, stage_done_at
 
 __all__ = [
     "REPORT_MIME",
@@ -100,13 +100,16 @@ class ApprovalView:
     banner: str
     note: str
     rows: list[Row] = field(default_factory=list)
+    # the signature state in a few words ("approved, signature valid")
+    state_text: str = ""
 
 
 @dataclass
 class FindingView:
     """A review finding at the stage it concerns: ``kind`` is ``gate`` (what keeps the
-    stage from being done), ``lint`` (the 8D review) or ``notice`` (a policy or calendar
-    warning); ``severity`` is ``blocking``, ``warning`` or ``info``."""
+    stage from being done), ``lint`` (the 8D review), ``escalation`` (why the case is
+    escalated) or ``notice`` (a policy or calendar warning); ``severity`` is ``blocking``,
+    ``warning`` or ``info``."""
 
     stage: str
     kind: str
@@ -130,6 +133,9 @@ class ReportContext:
     approval: ApprovalView
     labels: dict[str, str]
     findings: list[FindingView] = field(default_factory=list)
+    # the case's other running clocks with a due time (call-back, retail remedy): rows
+    # like the timeline's, ``stage`` holding the clock's key
+    clocks: list[TimelineRow] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -155,6 +161,7 @@ class ReportContext:
                     **{**data["approval"], "rows": rows(data["approval"]["rows"])}
                 ),
                 "findings": [FindingView(**f) for f in data.get("findings", [])],
+                "clocks": [TimelineRow(**r) for r in data.get("clocks", [])],
             }
         )
 
@@ -264,6 +271,7 @@ def build_context(
         timeline=_timeline(case, assessment, fmt),
         approval=_approval(case, assessment, fmt),
         findings=_findings(assessment, fmt),
+        clocks=_other_clocks(assessment, fmt),
         labels={
             key: fmt.t(f"report.{key}")
             for key in (
@@ -277,10 +285,12 @@ def build_context(
                 "timeline.window",
                 "timeline.done_mark",
                 "timeline.stage",
+                "timeline.start",
                 "timeline.due",
                 "timeline.done",
                 "timeline.state",
                 "approval.block",
+                "findings.block",
                 "d4.fishbone",
                 "d4.five_whys",
                 "sheet.name",
@@ -662,31 +672,38 @@ def _d8(case: Case, fmt: _Fmt) -> Section:
     return Section("D8", _stage_title(Stage.D8, fmt.lang), blocks)
 
 
-def _timeline(case: Case, a: Assessment, fmt: _Fmt) -> list[TimelineRow]:
+def _clock_row(clock: Clock, name: str, fmt: _Fmt) -> TimelineRow:
     def iso(moment: datetime | None) -> str:
         return moment.astimezone(fmt.tz).isoformat() if moment else ""
 
-    rows = []
-    for stage in Stage:
-        clock = a.schedule.clock(stage)
-        rows.append(
-            TimelineRow(
-                stage=stage.value,
-                label=label(stage, fmt.lang),
-                start=iso(clock.started_at),
-                due=iso(clock.due),
-                done=iso(clock.done_at),
-                state="gate_unmet" if clock.gate_unmet else clock.state.value,
-                state_text=(
-                    fmt.t("clock.gate_unmet")
-                    if clock.gate_unmet
-                    else fmt.t(f"report.state.{clock.state.value}")
-                )
-                + (" " + fmt.t("clock.provisional") if clock.provisional else ""),
-                provisional=clock.provisional,
-            )
+    return TimelineRow(
+        stage=clock.key,
+        label=name,
+        start=iso(clock.started_at),
+        due=iso(clock.due),
+        done=iso(clock.done_at),
+        state="gate_unmet" if clock.gate_unmet else clock.state.value,
+        state_text=(
+            fmt.t("clock.gate_unmet")
+            if clock.gate_unmet
+            else fmt.t(f"report.state.{clock.state.value}")
         )
-    return rows
+        + (" " + fmt.t("clock.provisional") if clock.provisional else ""),
+        provisional=clock.provisional,
+    )
+
+
+def _timeline(case: Case, a: Assessment, fmt: _Fmt) -> list[TimelineRow]:
+    return [_clock_row(a.schedule.clock(stage), label(stage, fmt.lang), fmt) for stage in Stage]
+
+
+def _other_clocks(a: Assessment, fmt: _Fmt) -> list[TimelineRow]:
+    """Clocks that are not a stage's (the call-back, a retail remedy), once they are due."""
+    return [
+        _clock_row(clock, fmt.t(f"clock.name.{clock.key}"), fmt)
+        for clock in a.clocks
+        if clock.stage is None and clock.due is not None
+    ]
 
 
 def _findings(a: Assessment, fmt: _Fmt) -> list[FindingView]:
@@ -707,6 +724,10 @@ def _findings(a: Assessment, fmt: _Fmt) -> list[FindingView]:
                 severity == "blocking",
             )
         )  # fmt: skip
+    for level, reason in a.escalation.reasons:
+        level_text = fmt.t("report.escalation.level", level=level)
+        text = fmt.t("report.escalation.reason", level=level_text, reason=reason.text(fmt.lang))
+        out.append(FindingView("", "escalation", "warning", text))
     for notice in a.warnings:
         out.append(FindingView("", "notice", "warning", notice.text(fmt.lang)))
     return out
@@ -753,4 +774,5 @@ def _approval(case: Case, a: Assessment, fmt: _Fmt) -> ApprovalView:
         banner=fmt.t(f"report.approval.{key}"),
         note=fmt.t(note[key]) if note[key] else "",
         rows=rows,
+        state_text=fmt.t(f"signature.state.{state}"),
     )

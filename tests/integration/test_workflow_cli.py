@@ -152,7 +152,7 @@ def test_show_names_the_topic_and_says_when_the_policy_has_no_limit_for_it(
     known, unknown = sorted(row["number"] for row in json.loads(out))
     code, out, _ = run(capsys, "show", known)
     assert code == 0
-    assert "Topic" in out and "refund_progress" in out
+    assert "Complaint topic" in out and "refund_progress" in out
     assert "closure limit" not in out
     # rule CL-5: a topic's closure limit governs a complaint handled without an 8D
     assert run(capsys, "validity", unknown, "customer_request", "--note", "a request")[0] == 0

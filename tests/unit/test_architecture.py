@@ -197,3 +197,19 @@ def test_public_api_is_pinned() -> None:
     }
     for name in eightd.__all__:
         assert hasattr(eightd, name)
+
+
+def test_show_renders_the_view_model_and_formats_no_case_itself() -> None:
+    """``eightd show`` lays out :mod:`eightd.views` like every report and the case page:
+    its module imports the text renderer of the view model, not the domain, the policy
+    or the catalogs (whose labels and values the view model already resolved)."""
+    path = PACKAGE / "cli" / "show.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules = {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+    }
+    modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert "eightd.views.text" in modules
+    assert _eightd_imports(path) <= {"cli", "views"}
