@@ -151,9 +151,11 @@ def update_case(
     authorize(uow, user, permission, policy)
     stored = load_case(uow, number)
     version = stored.version if expected_version is None else expected_version
-    case = copy.deepcopy(stored.case)
-    case = change(case) or case
-    if case.number != stored.case.number:
+    # the loaded case is this call's own (decoded from the store just now): changed in
+    # place, no copy; what is saved is compared with the stored document, not with it
+    before = stored.case.number
+    case = change(stored.case) or stored.case
+    if case.number != before:
         raise ValidationError("number", "error.reason.number_is_fixed")
     saved: StoredCase = uow.cases.save(
         case, expected_version=version, user=user, at=aware_now(now), action=action

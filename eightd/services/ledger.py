@@ -41,7 +41,8 @@ class LedgerKeeper:
     def __call__(
         self, case: Case, at: datetime, cases: Any
     ) -> tuple[dict[str, Any], list[tuple[str, datetime, datetime, bool]]]:
-        others = _windowed(cases, case, self.policy)
+        # a closed case has no escalation level: no need for the cases around it
+        others = [] if case.is_closed else _windowed(cases, case, self.policy)
         return self.columns(case, at, others)
 
     def columns(

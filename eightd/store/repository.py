@@ -12,7 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from eightd.domain import Case, ComplaintNumber, case_from_dict, case_to_dict, validate_case
+from eightd.domain import Case, ComplaintNumber, case_to_dict, validate_case
+from eightd.domain.fields import decode
 from eightd.errors import ConcurrentEditError, NotFoundError, ValidationError
 from eightd.store.tables import audit_log, case_clocks, cases, number_sequences, user_audit, users
 
@@ -152,7 +153,8 @@ def _roles(text: str | None) -> frozenset[str]:
     return frozenset(r for r in (text or "").split(",") if r)
 
 
-def _columns_of(case: Case) -> dict[str, Any]:
+def _columns_of(case: Case, document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The columns of ``case``'s row (``document``: its JSON, when already encoded)."""
     intake = case.intake
     closed_at = case.closure.closed_at if case.closure else None
     return {
@@ -169,7 +171,7 @@ def _columns_of(case: Case) -> dict[str, Any]:
         "site": intake.site,
         "received_at": intake.received_at,
         "closed_at": closed_at,
-        "document": case_to_dict(case),
+        "document": case_to_dict(case) if document is None else document,
     }
 
 
@@ -271,7 +273,9 @@ class SqlCaseRepository:
     def _stored(row: Any) -> StoredCase:
         document = row.document if isinstance(row.document, dict) else json.loads(row.document)
         return StoredCase(
-            case=case_from_dict(document),
+            # every stored document was validated whole before it was written (save, add):
+            # decoding checks its shape and vocabulary, not its constraints a second time
+            case=decode(Case, document, check=False),
             version=row.version,
             updated_at=_aware(row.updated_at),  # type: ignore[arg-type]
             updated_by=row.updated_by,
@@ -318,7 +322,8 @@ class SqlCaseRepository:
         old_doc = (
             before.document if isinstance(before.document, dict) else json.loads(before.document)
         )
-        changes = diff(old_doc, case_to_dict(case))
+        document = case_to_dict(case)
+        changes = diff(old_doc, document)
         if not changes:  # nothing changed: no new version, no audit rows
             return StoredCase(
                 case=case,
@@ -335,7 +340,7 @@ class SqlCaseRepository:
                 version=version,
                 updated_at=_to_utc(at),
                 updated_by=user,
-                **self._normalized(_columns_of(case)),
+                **self._normalized(_columns_of(case, document)),
                 **ledger,
             )
         )
