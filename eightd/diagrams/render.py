@@ -8,6 +8,7 @@ what to install.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -71,24 +72,30 @@ class Diagram:
         return self._run("png:cairo", f"-Gdpi={dpi}")
 
     def _run(self, fmt: str, *options: str) -> bytes:
-        command = [find_dot(self.lang), f"-T{fmt}", *options]
-        try:
-            done = subprocess.run(
-                command,
-                input=self.source.encode("utf-8"),
-                capture_output=True,
-                timeout=_TIMEOUT_S,
-                check=False,
-            )
-        except OSError as exc:
-            raise MissingDependencyError(
-                "error.missing_dependency",
-                what="Graphviz 'dot'",
-                hint=t("diagrams.install_hint", self.lang),
-            ) from exc
-        except subprocess.TimeoutExpired as exc:
-            raise DiagramError("diagrams.error.timeout", seconds=_TIMEOUT_S) from exc
-        if done.returncode != 0 or not done.stdout:
-            detail = done.stderr.decode("utf-8", "replace").strip()
-            raise DiagramError("diagrams.error.dot_failed", detail=detail)
-        return done.stdout
+        return _render((find_dot(self.lang), f"-T{fmt}", *options), self.source, self.lang)
+
+
+# A page redraws its diagrams on every save and while a cause is typed: the same DOT
+# source is drawn by one run of dot, then served from here (keyed by the command too)
+@functools.lru_cache(maxsize=64)
+def _render(command: tuple[str, ...], source: str, lang: str) -> bytes:
+    try:
+        done = subprocess.run(
+            command,
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=_TIMEOUT_S,
+            check=False,
+        )
+    except OSError as exc:
+        raise MissingDependencyError(
+            "error.missing_dependency",
+            what="Graphviz 'dot'",
+            hint=t("diagrams.install_hint", lang),
+        ) from exc
+    except subprocess.TimeoutExpired as exc:
+        raise DiagramError("diagrams.error.timeout", seconds=_TIMEOUT_S) from exc
+    if done.returncode != 0 or not done.stdout:
+        detail = done.stderr.decode("utf-8", "replace").strip()
+        raise DiagramError("diagrams.error.dot_failed", detail=detail)
+    return done.stdout
