@@ -43,7 +43,8 @@ READY_CASE = ".ed-stepper"
 
 def make_store(home: Path, extra: int) -> str:
     url = f"sqlite:///{home}/eightd.db"
-    settings = Settings.from_env(database_url=url, user="bench.qe", lang="en")
+    # the OS account running the benchmark acts (the first user of the store: admin)
+    settings = Settings.from_env(database_url=url, lang="en")
     with Application.from_settings(settings) as app:
         app.init_store()
         app.load_demo(today=datetime.fromisoformat(NOW).date())
@@ -57,9 +58,13 @@ def make_store(home: Path, extra: int) -> str:
 @contextmanager
 def server(url: str, home: Path, *, preheat: bool) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     options = ServeOptions(port=free_port(), preheat=preheat, pool_size=1, at=NOW)
-    env = voila_env(options, {**os.environ, "EIGHTD_DATABASE_URL": url, "EIGHTD_USER": "bench.qe"})
+    base = {k: v for k, v in os.environ.items() if k != "EIGHTD_USER"}
+    env = voila_env(options, {**base, "EIGHTD_DATABASE_URL": url, "EIGHTD_LANG": "en"})
     log = (home / f"serve-{'preheat' if preheat else 'plain'}.log").open("wb")
-    process = subprocess.Popen(voila_command(options), env=env, stdout=log, stderr=log)
+    command = voila_command(options)
+    if not preheat:  # the baseline: Voilà as it comes (`python -m voila`), no preheating
+        command = [sys.executable, "-m", "voila", *command[3:]]
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     try:
         yield f"http://127.0.0.1:{options.port}", process
     finally:
@@ -137,7 +142,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         url = make_store(home, args.cases)
-        settings = Settings.from_env(database_url=url, user="bench.qe", lang="en")
+        settings = Settings.from_env(database_url=url, lang="en")
         with Application.from_settings(settings) as app:
             number = app.numbers(status="open")[0]
             total = len(app.numbers())

@@ -6,7 +6,9 @@ This module imports neither Voilà nor the widgets: it builds the command line."
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,9 +16,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ServeOptions", "free_port", "notebooks_dir", "voila_command", "voila_env"]
+__all__ = [
+    "ServeOptions",
+    "free_port",
+    "notebooks_dir",
+    "skip_slow_imports",
+    "voila_command",
+    "voila_env",
+]
 
 APP_NOTEBOOKS = ("ledger.ipynb", "case.ipynb", "new.ipynb")
+# Voilà imports jupyter_server -> jupyter_events -> jsonschema, whose IRI format checker
+# (rfc3987_syntax) compiles its grammar when imported: 1.7 s of CPU at every start of the
+# server and of every kernel that reads its request, on the way to the first page. Nothing
+# the workbench runs checks IRI formats; jsonschema leaves that check out when the module
+# cannot be imported.
+SLOW_IMPORTS = ("rfc3987_syntax",)
+_RUN_VOILA = (
+    "import sys\n"
+    f"for name in {SLOW_IMPORTS!r}:\n"
+    "    sys.modules.setdefault(name, None)\n"
+    "from voila.app import main\n"
+    "sys.exit(main())"
+)
 _SOURCE_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
@@ -53,8 +75,8 @@ def voila_command(options: ServeOptions, directory: Path | None = None) -> list[
     only the notebooks directory, kernels preheated (or not) and culled when idle."""
     args = [
         sys.executable,
-        "-m",
-        "voila",
+        "-c",
+        _RUN_VOILA,
         str(directory or notebooks_dir()),
         f"--port={options.port}",
         "--no-browser",
@@ -69,7 +91,23 @@ def voila_command(options: ServeOptions, directory: Path | None = None) -> list[
     ]
     if options.preheat:
         args += ["--preheat_kernel=True", f"--pool_size={options.pool_size}"]
+        # only the workbench's pages wait warm; every kernel that starts with the server
+        # shares its two cores with the first page (the dashboard opens on a new kernel)
+        others = sorted(
+            p.name
+            for p in (directory or notebooks_dir()).glob("*.ipynb")
+            if p.name not in APP_NOTEBOOKS
+        )
+        if others:
+            patterns = json.dumps([re.escape(name) for name in others])
+            args.append(f"--VoilaKernelManager.preheat_denylist={patterns}")
     return args
+
+
+def skip_slow_imports() -> None:
+    """In a page's kernel: let Voilà's request helper load without :data:`SLOW_IMPORTS`."""
+    for name in SLOW_IMPORTS:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
 def voila_env(options: ServeOptions, base: Mapping[str, str] | None = None) -> dict[str, str]:

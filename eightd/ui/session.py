@@ -58,6 +58,11 @@ def prepare() -> Application:
     )
     for module in (*pages, "eightd.diagrams"):
         importlib.import_module(module)
+    if "VOILA_PREHEAT" in os.environ:  # a Voilà kernel: its request helper, without the slow
+        from eightd.ui.serve import skip_slow_imports  # part of Voilà's imports
+
+        skip_slow_imports()
+        importlib.import_module("voila.utils")
     return app
 
 
