@@ -32,6 +32,7 @@ __all__ = [
     "grade",
     "missed_promises",
     "overdue_replies",
+    "same_kind_matters",
     "severity_in_force",
     "suggest_priority",
     "suggest_severity",
@@ -181,6 +182,36 @@ def escalation(
     case: Case, policy: Policy, *, now: datetime, others: Iterable[CaseSummary] = ()
 ) -> Escalation:
     """Rules ES-1, ES-2, detected from the case, the other cases and the time."""
+    fired = _fired_by_the_case(case, policy, now)
+    same = _same_kind_fired(case, policy, others)
+    if same is not None:
+        fired.append(same)
+    top = min(lv for lv, _ in fired) if fired else None
+    return Escalation(top, tuple(sorted(fired, key=lambda item: item[0])))
+
+
+def same_kind_matters(case: Case, policy: Policy, *, now: datetime) -> bool:
+    """Whether the other cases can change the escalation level of ``case``, at ``now`` or
+    later with time alone. The same-kind rule (ES-2) escalates to level 2; once a rule on
+    the case itself fires (level 2 or 1) it keeps firing as time passes, so they cannot."""
+    return bool(policy.escalation.same_kind_count) and not _fired_by_the_case(case, policy, now)
+
+
+def _same_kind_fired(
+    case: Case, policy: Policy, others: Iterable[CaseSummary]
+) -> tuple[int, Notice] | None:
+    rules = policy.escalation
+    if not rules.same_kind_count:
+        return None
+    same = _same_kind_customers(case, policy, others)
+    if len(same) < rules.same_kind_count:
+        return None
+    return 2, Notice.of("escalation.same_kind", count=len(same), days=rules.same_kind_window_days)
+
+
+def _fired_by_the_case(case: Case, policy: Policy, now: datetime) -> list[tuple[int, Notice]]:
+    """The escalation rules the case alone fires (flags, departments, days unresolved,
+    missed promises), with their levels."""
     rules = policy.escalation
     intake = case.intake
     fired: list[tuple[int, Notice]] = []
@@ -203,18 +234,7 @@ def escalation(
     missed = len(missed_promises(case, now=now))
     if rules.level2_missed_promises and missed >= rules.level2_missed_promises:
         fired.append((2, Notice.of("escalation.missed_promises", count=missed)))
-    same = _same_kind_customers(case, policy, others)
-    if rules.same_kind_count and len(same) >= rules.same_kind_count:
-        fired.append(
-            (
-                2,
-                Notice.of(
-                    "escalation.same_kind", count=len(same), days=rules.same_kind_window_days
-                ),
-            )
-        )
-    top = min(lv for lv, _ in fired) if fired else None
-    return Escalation(top, tuple(sorted(fired, key=lambda item: item[0])))
+    return fired
 
 
 def escalation_changes_at(

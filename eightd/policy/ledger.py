@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -33,6 +33,7 @@ from eightd.policy.grading import (
     escalation,
     escalation_changes_at,
     overdue_replies,
+    same_kind_matters,
 )
 from eightd.policy.model import Policy
 
@@ -68,10 +69,15 @@ class LedgerFacts:
 
 
 def ledger_facts(
-    case: Case, policy: Policy, *, now: datetime, others: Iterable[CaseSummary] = ()
+    case: Case,
+    policy: Policy,
+    *,
+    now: datetime,
+    others: Iterable[CaseSummary] | Callable[[], Iterable[CaseSummary]] = (),
 ) -> LedgerFacts:
     """The ledger's view of ``case`` as saved at ``now`` (``others``: the cases the
-    same-kind escalation rule compares it with)."""
+    same-kind escalation rule compares it with, or a function reading them, called only
+    when that rule can change the level)."""
     soon_before = policy.deadlines.due_soon.elapsed
     clocks: list[LedgerClock] = []
     stage_due = stage_soon = None
@@ -97,6 +103,8 @@ def ledger_facts(
     summary = _keys(case)
     level = review = None
     if not case.is_closed:
+        if callable(others):  # read the cases around this one only if they can matter
+            others = others() if same_kind_matters(case, policy, now=now) else ()
         others = list(others)
         level = escalation(case, policy, now=now, others=others).level
         review = escalation_changes_at(case, policy, now=now, others=others)

@@ -10,7 +10,7 @@ and ``eightd overdue`` then never decode a case document.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,12 +41,15 @@ class LedgerKeeper:
     def __call__(
         self, case: Case, at: datetime, cases: Any
     ) -> tuple[dict[str, Any], list[tuple[str, datetime, datetime, bool]]]:
-        # a closed case has no escalation level: no need for the cases around it
-        others = [] if case.is_closed else _windowed(cases, case, self.policy)
-        return self.columns(case, at, others)
+        # the cases around this one are read only if the same-kind rule can change its
+        # escalation level (not for a closed case, nor one another rule escalates)
+        return self.columns(case, at, lambda: _windowed(cases, case, self.policy))
 
     def columns(
-        self, case: Case, at: datetime, others: Iterable[CaseSummary]
+        self,
+        case: Case,
+        at: datetime,
+        others: Iterable[CaseSummary] | Callable[[], Iterable[CaseSummary]],
     ) -> tuple[dict[str, Any], list[tuple[str, datetime, datetime, bool]]]:
         facts = ledger_facts(case, self.policy, now=at, others=others)
         values = {

@@ -185,6 +185,35 @@ def test_three_same_kind_complaints_from_different_customers_in_a_month_escalate
     assert result.reasons[0][1].code == "escalation.same_kind"
 
 
+def test_the_ledger_reads_the_cases_around_one_only_when_the_same_kind_rule_can_escalate_it() -> (
+    None
+):
+    from eightd.policy.ledger import ledger_facts
+
+    case = make_case(
+        "202509-0030", received=at(2025, 9, 30, 10), defect_kinds=[DefectKind.FUNCTIONAL]
+    )
+    others = [_summary("202509-0003", "acme", 3), _summary("202509-0012", "bolt", 12)]
+    asked: list[int] = []
+
+    def around() -> list[CaseSummary]:
+        asked.append(1)
+        return others
+
+    now = at(2025, 9, 30, 11)
+    # no rule on the case itself fires: the same-kind rule decides the level (2)
+    facts = ledger_facts(case, POLICY, now=now, others=around)
+    assert facts.escalation_level == 2 == escalation(case, POLICY, now=now, others=others).level
+    assert facts == ledger_facts(case, POLICY, now=now, others=others)
+    assert asked == [1]
+    # three departments escalate it to level 1 whatever the cases around it: none is read
+    case.intake.departments = ["品保部", "生产部", "工程部"]
+    facts = ledger_facts(case, POLICY, now=now, others=around)
+    assert facts.escalation_level == 1 == escalation(case, POLICY, now=now, others=others).level
+    assert facts == ledger_facts(case, POLICY, now=now, others=others)
+    assert asked == [1]
+
+
 def test_later_same_kind_complaints_escalate_the_first_one_too() -> None:
     case = make_case(
         "202509-0001", received=at(2025, 9, 1, 10), defect_kinds=[DefectKind.FUNCTIONAL]
