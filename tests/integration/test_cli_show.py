@@ -93,9 +93,9 @@ def test_show_names_the_escalation_reasons_and_the_call_back_clock(
 def test_show_marks_a_due_date_counted_on_a_provisional_calendar(
     cli_env: Path, capsys: pytest.CaptureFixture[str], lang: str, mark: str
 ) -> None:
-    # rule CA-2: no official 2027 calendar is loaded, so 2027's due dates are provisional
-    received = datetime(2027, 2, 3, 10, tzinfo=CST)
-    intake = make_intake(received_at=received, ship_date=date(2027, 1, 20))
+    # rule CA-2: no official calendar of 2039 is loaded, so its due dates are provisional
+    received = datetime(2039, 3, 1, 10, tzinfo=CST)
+    intake = make_intake(received_at=received, ship_date=date(2039, 2, 20))
     path = cli_env / "intake.json"
     path.write_text(json.dumps({"title": "Cold joints", "intake": encode(intake)}), "utf-8")
     code, out, err = run(capsys, "new", str(path), "--at", received.isoformat())
@@ -109,7 +109,7 @@ def test_show_marks_a_due_date_counted_on_a_provisional_calendar(
     out = _show(capsys, lang, number, received)
     _assert_shows_the_view(out, view)
     [line] = [x for x in out.splitlines() if x.startswith(f"  {d0.label}  ")]
-    assert "2027-02-09" in line and line.endswith(mark)
+    assert d0.due.startswith("2039-03-") and line.endswith(mark)
 
 
 def test_show_json_is_still_the_case_document_with_its_version(
