@@ -105,11 +105,10 @@ class ReportWriter:
 
     def warm_up(self) -> None:
         """Get ready for the first report: the HTML exporter is built while the kernel
-        boots, then the kernel imports the report code."""
+        boots (and imports the report code)."""
         self.kernel.launch()
         self.html.compile()
         self.kernel.start()
-        self.kernel.preload("eightd.reports.cells")
 
     @property
     def html(self) -> HtmlWriter:

@@ -7,12 +7,20 @@ runs each report as a real papermill execution of the parameterized template
 through the ``eightd-warm`` papermill engine: same parameter injection, same
 error markers, same executed notebook, but on the running kernel, with the
 user namespace reset before each report so no report sees another's state.
+
+The kernel is :class:`eightd.reports._kernel.ReportKernel` (the report code
+loaded while it starts). A dict or list parameter (the case document, its view
+model) is injected as one JSON string decoded by ``json.loads``, not as
+papermill's Python literal: IPython tokenizes a literal token by token in pure
+Python before it runs a cell, about 60 ms for a case, where one string is a
+single token.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import logging
 import os
 import shutil
@@ -40,6 +48,7 @@ log = logging.getLogger(__name__)
 
 ENGINE_NAME = "eightd-warm"
 KERNEL_NAME = "eightd-python"
+KERNEL_CLASS = "eightd.reports._kernel.ReportKernel"
 # the folder holding the eightd package: the kernel imports eightd from there
 _SOURCE_ROOT = Path(__file__).resolve().parents[2]
 # the namespace reset run before every report: a fresh user namespace and
@@ -80,7 +89,8 @@ def _read_template(path: Path, mtime_ns: int) -> NotebookNode:
 
 
 class _InterpreterKernels(KernelSpecManager):
-    """Kernel specs with one more: ``eightd-python``, ipykernel on *this* interpreter.
+    """Kernel specs with one more: ``eightd-python``, the report kernel on *this*
+    interpreter.
 
     A ``python3`` spec found on the Jupyter path may belong to another Python
     that lacks eightd; this one always runs the interpreter eightd runs in.
@@ -90,7 +100,14 @@ class _InterpreterKernels(KernelSpecManager):
         if kernel_name != KERNEL_NAME:
             return super().get_kernel_spec(kernel_name)
         return KernelSpec(
-            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            argv=[
+                sys.executable,
+                "-m",
+                "ipykernel_launcher",
+                "-f",
+                "{connection_file}",
+                f"--IPKernelApp.kernel_class={KERNEL_CLASS}",
+            ],
             display_name="Python (eightd)",
             language="python",
             resource_dir="",
@@ -118,10 +135,36 @@ def kernel_env() -> dict[str, str]:
 
 @cache
 def _register_engine() -> None:
-    """Register the ``eightd-warm`` papermill engine. papermill and nbclient are imported
-    here, not with this module, so a kernel can be launched before they load."""
+    """Register the ``eightd-warm`` papermill engine and the parameter translator of
+    the report kernel. papermill and nbclient are imported here, not with this
+    module, so a kernel can be launched before they load."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.translators import PythonTranslator, papermill_translators
+
+    class JsonTranslator(PythonTranslator):
+        """Python parameters with every dict and list as one JSON string."""
+
+        @classmethod
+        def translate_dict(cls, val: dict[str, Any]) -> str:
+            return cls._json(val)
+
+        @classmethod
+        def translate_list(cls, val: list[Any]) -> str:
+            return cls._json(val)
+
+        @staticmethod
+        def _json(val: object) -> str:
+            return f"json.loads({json.dumps(val, ensure_ascii=False)!r})"
+
+        @classmethod
+        def codify(cls, parameters: dict[str, Any], comment: str = "Parameters") -> str:
+            # papermill's version also runs black over the cell, when black is installed
+            lines = [cls.comment(comment), "import json"]
+            lines += [cls.assign(name, cls.translate(value)) for name, value in parameters.items()]
+            return "\n".join(lines) + "\n"
+
+    papermill_translators.register(KERNEL_NAME, JsonTranslator)
 
     class _WarmClient(PapermillNotebookClient):
         """papermill's client on a kernel and a kernel client that outlive the run."""
@@ -297,11 +340,6 @@ class WarmKernel:
         content = reply["content"]
         if content["status"] != "ok":
             raise RuntimeError(f"{code!r} failed in the report kernel: {content.get('evalue')}")
-
-    def preload(self, module: str) -> None:
-        """Import ``module`` in the kernel now, so the first report does not wait for it."""
-        self.start()
-        run_sync(self._run_silently)(f"import {module}")
 
     # -- running a report
 
