@@ -917,20 +917,40 @@ class Application:
         source: str | Path | None = None,
         template: str | Path | None = None,
     ) -> list[ReportRequest]:
+        return list(
+            self._report_requests(
+                numbers, formats=formats, out_dir=out_dir, lang=lang, at=at, source=source,
+                template=template,
+            )
+        )  # fmt: skip
+
+    def _report_requests(
+        self,
+        numbers: Sequence[str],
+        *,
+        formats: Iterable[str] = ("html",),
+        out_dir: str | Path = ".",
+        lang: str | None = None,
+        at: datetime | None = None,
+        source: str | Path | None = None,
+        template: str | Path | None = None,
+    ) -> Iterator[ReportRequest]:
+        """The requests of :meth:`report_requests` one by one, as each case is read (all
+        in one read-only transaction: one consistent state of the store)."""
         from eightd.domain import case_to_dict
         from eightd.reports.request import make_request
         from eightd.views import build_view
 
         moment = self._local(self._at(at))  # the report shows times in the policy's zone
         language = lang or self.lang
+        formats = tuple(formats)
         found = (
-            self._assessed_from_export(Path(source), numbers, moment)
+            iter(self._assessed_from_export(Path(source), numbers, moment))
             if source
             else self._assessed_from_store(numbers, moment)
         )
-        files = {} if source else self._report_files([c.number for c, _v, _a in found])
-        return [
-            make_request(
+        for stored_case, version, assessment, files in found:
+            yield make_request(
                 stored_case.number,
                 case=case_to_dict(stored_case),
                 view=build_view(
@@ -941,43 +961,37 @@ class Application:
                 lang=language,
                 as_of=moment,
                 template=template,
-                attachments=files.get(stored_case.number, ()),
+                attachments=files,
             )
-            for stored_case, version, assessment in found
-        ]
 
-    def _report_files(self, numbers: Sequence[str]) -> dict[str, list[dict[str, str]]]:
-        """The photos and evidence of each case, as the report template takes them."""
+    @staticmethod
+    def _report_files(uow: SqlUnitOfWork, number: str) -> list[dict[str, str]]:
+        """The photos and evidence of a case, as the report template takes them."""
         import base64
 
-        with self._uow(read_only=True) as uow:
-            return {
-                number: [
-                    {
-                        "stage": f.stage,
-                        "name": f.name,
-                        "media_type": f.media_type,
-                        "uploaded_by": f.uploaded_by,
-                        "data": base64.b64encode(f.data).decode("ascii"),
-                    }
-                    for f in uow.attachments.with_data(number)
-                ]
-                for number in numbers
+        return [
+            {
+                "stage": f.stage,
+                "name": f.name,
+                "media_type": f.media_type,
+                "uploaded_by": f.uploaded_by,
+                "data": base64.b64encode(f.data).decode("ascii"),
             }
+            for f in uow.attachments.with_data(number)
+        ]
 
     def _assessed_from_store(
         self, numbers: Sequence[str], moment: datetime
-    ) -> list[tuple[Case, int | None, Assessment]]:
-        out: list[tuple[Case, int | None, Assessment]] = []
+    ) -> Iterator[tuple[Case, int | None, Assessment, list[dict[str, str]]]]:
         with self._uow(read_only=True) as uow:
             for number in numbers:
                 stored, assessment = services.assess_case(uow, number, self.policy, now=moment)
-                out.append((stored.case, stored.version, assessment))
-        return out
+                files = self._report_files(uow, number)
+                yield stored.case, stored.version, assessment, files
 
     def _assessed_from_export(
         self, path: Path, numbers: Sequence[str], moment: datetime
-    ) -> list[tuple[Case, int | None, Assessment]]:
+    ) -> list[tuple[Case, int | None, Assessment, list[dict[str, str]]]]:
         from eightd.errors import ReportError
         from eightd.policy import CaseSummary as PolicySummary
         from eightd.policy import assess
@@ -989,12 +1003,12 @@ class Application:
                 others.append(PolicySummary.of(case))
             except ValueError:  # a case without a receipt date has no summary
                 continue
-        out: list[tuple[Case, int | None, Assessment]] = []
+        out: list[tuple[Case, int | None, Assessment, list[dict[str, str]]]] = []
         for number in numbers:
             if number not in cases:
                 raise ReportError("report.error.no_case", number=number, source=str(path))
             case = cases[number]
-            out.append((case, None, assess(case, self.policy, now=moment, others=others)))
+            out.append((case, None, assess(case, self.policy, now=moment, others=others), []))
         return out
 
     @staticmethod
@@ -1017,15 +1031,15 @@ class Application:
         return parse_export(data)
 
     def report(self, number: str, **options: Any) -> ReportResult:
-        """Write the report of ``number`` (options: see :meth:`report_request`). The case
-        is read first (a wrong number costs no kernel); then the kernel boots while this
-        process loads the report writers."""
+        """Write the report of ``number`` (options: see :meth:`report_request`). The
+        kernel boots while the case is read and this process loads the report writers
+        (a case that cannot be read stops it at once)."""
         from eightd.reports.notebook import WarmKernel
 
-        request = self.report_request(number, **options)
         kernel = WarmKernel()
         kernel.launch()
         try:
+            request = self.report_request(number, **options)
             from eightd.reports.generate import write_report
 
             return write_report(request, kernel=kernel)
@@ -1040,11 +1054,15 @@ class Application:
         progress: bool = False,
         **options: Any,
     ) -> list[BatchItem]:
-        """Write many reports on warm kernels in parallel; one failure stops no other."""
+        """Write many reports on warm kernels in parallel; one failure stops no other. The
+        workers start their kernels while the cases are read, and each report is handed
+        to them as soon as its case is read."""
         from eightd.reports.batch import generate_reports
 
-        requests = self.report_requests(numbers, **options)
-        return generate_reports(requests, jobs=jobs, progress=progress, lang=self.lang)
+        requests = self._report_requests(numbers, **options)
+        return generate_reports(
+            requests, count=len(numbers), jobs=jobs, progress=progress, lang=self.lang
+        )
 
     async def report_async(
         self, number: str, *, pool: ReportPool | None = None, **options: Any

@@ -29,7 +29,7 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sized
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing.util import Finalize
@@ -112,6 +112,10 @@ def _start_worker(caller: int) -> None:
     _writer = writer
 
 
+def _nothing() -> None:
+    """A task that does nothing (submitting one starts the workers)."""
+
+
 def _write_in_worker(request: ReportRequest) -> ReportResult:
     if _startup_error is not None:
         raise _startup_error
@@ -141,6 +145,9 @@ class ReportPool:
         self._lock = threading.Lock()
         self._printer: PdfPrinter | None = None
         self._printing: ThreadPoolExecutor | None = None
+        # the first task starts every worker: they boot their kernels from now on, while
+        # the caller still reads the cases
+        self._executor.submit(_nothing)
 
     def __enter__(self) -> ReportPool:
         return self
@@ -191,12 +198,20 @@ class ReportPool:
             done.set_exception(exc)
 
     def run(
-        self, requests: Sequence[ReportRequest], *, progress: bool = False, lang: str = "en"
+        self,
+        requests: Iterable[ReportRequest],
+        *,
+        count: int | None = None,
+        progress: bool = False,
+        lang: str = "en",
     ) -> Iterator[BatchItem]:
-        """Every request's outcome as it completes (not in request order)."""
-        futures = {self.submit(r): r for r in requests}
-        bar = _progress(len(futures), progress, lang)
+        """Every request's outcome as it completes (not in request order). Each request
+        is handed to a worker as soon as it is taken from ``requests`` (``count`` of
+        them, for the progress bar, when ``requests`` has no length)."""
+        total = len(requests) if isinstance(requests, Sized) else count
+        bar = _progress(total, progress, lang)
         try:
+            futures = {self.submit(r): r for r in requests}
             for future in as_completed(futures):
                 request = futures[future]
                 try:
@@ -241,7 +256,7 @@ class BatchItem:
         return self.error is None
 
 
-def _progress(total: int, enabled: bool, lang: str) -> tqdm[None]:
+def _progress(total: int | None, enabled: bool, lang: str) -> tqdm[None]:
     return tqdm(
         total=total, desc=t("report.cli.progress", lang), unit="report", disable=not enabled
     )
@@ -250,13 +265,17 @@ def _progress(total: int, enabled: bool, lang: str) -> tqdm[None]:
 def generate_reports(
     requests: Iterable[ReportRequest],
     *,
+    count: int | None = None,
     jobs: int | None = None,
     progress: bool = False,
     lang: str = "en",
 ) -> list[BatchItem]:
-    """Produce every report with ``jobs`` warm workers; failures are returned, not raised."""
-    todo = list(requests)
-    if not todo:
+    """Produce every report with ``jobs`` warm workers; failures are returned, not raised.
+
+    ``requests`` may be a lazy iterable (with ``count``, how many it yields): the
+    workers start, and boot their kernels, while the next requests are still made."""
+    total = len(requests) if isinstance(requests, Sized) else count
+    if total == 0:
         return []
-    with ReportPool(min(jobs or os.cpu_count() or 1, len(todo))) as pool:
-        return list(pool.run(todo, progress=progress, lang=lang))
+    with ReportPool(min(jobs or os.cpu_count() or 1, total or os.cpu_count() or 1)) as pool:
+        return list(pool.run(requests, count=total, progress=progress, lang=lang))

@@ -2,8 +2,10 @@
 
 :class:`PdfPrinter` starts one Chromium and drives it over the DevTools
 protocol on a pair of pipes (``--remote-debugging-pipe``): every report of a
-batch is a new tab of the same browser, printed with ``Page.printToPDF``, so a
-report costs its printing, not a browser start. The browser dies with the
+batch is loaded into a tab of the same browser (a tab is reused once its last
+report is printed, one tab per report printed at the same time) and printed with
+``Page.printToPDF``, so a report costs its printing, not a browser start, nor a
+new tab's renderer. The browser dies with the
 printer's process (``PR_SET_PDEATHSIG`` on Linux, and it quits when its pipe
 closes), so a killed batch leaves no Chromium behind.
 
@@ -91,6 +93,8 @@ class PdfPrinter:
         self._pending: dict[int, Future[dict[str, Any]]] = {}
         self._events: dict[tuple[str, str], Future[dict[str, Any]]] = {}
         self._reader: threading.Thread | None = None
+        self._tabs: list[str] = []  # sessions of the tabs no report is using
+        self._launches = 0  # which browser a tab belongs to
 
     def __enter__(self) -> PdfPrinter:
         return self
@@ -152,6 +156,8 @@ class PdfPrinter:
         self._write_fd = to_browser_w
         self._pending.clear()
         self._events.clear()
+        self._tabs.clear()
+        self._launches += 1
         self._reader = threading.Thread(
             target=self._read, args=(from_browser_r,), name="eightd-chromium", daemon=True
         )
@@ -219,24 +225,30 @@ class PdfPrinter:
     def render(self, html_path: Path) -> bytes:
         """The PDF of ``html_path`` (a local file) as bytes."""
         self.start()
-        target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        try:
-            session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})[
-                "sessionId"
-            ]
-            self._send("Page.enable", {}, session)
-            loaded = self._expect(session, "Page.loadEventFired")
-            self._send("Page.navigate", {"url": html_path.resolve().as_uri()}, session)
-            loaded.result(timeout=self.timeout)
-            printed = self._send(
-                "Page.printToPDF",
-                {"printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False},
-                session,
-            )
-        finally:
-            with contextlib.suppress(_Failed, TimeoutError):
-                self._send("Target.closeTarget", {"targetId": target})
+        session, launch = self._take_tab()
+        loaded = self._expect(session, "Page.loadEventFired")
+        self._send("Page.navigate", {"url": html_path.resolve().as_uri()}, session)
+        loaded.result(timeout=self.timeout)
+        printed = self._send(
+            "Page.printToPDF",
+            {"printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False},
+            session,
+        )
+        with self._lock:
+            if launch == self._launches:  # not a tab of a browser stopped meanwhile
+                self._tabs.append(session)
         return base64.b64decode(printed["data"])
+
+    def _take_tab(self) -> tuple[str, int]:
+        """An idle tab, or a new one; with the browser it belongs to."""
+        with self._lock:
+            if self._tabs:
+                return self._tabs.pop(), self._launches
+            launch = self._launches
+        target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})
+        self._send("Page.enable", {}, session["sessionId"])
+        return session["sessionId"], launch
 
     def print_pdf(self, html_path: Path, pdf_path: Path) -> Path:
         """Print ``html_path`` to ``pdf_path`` (replaced only by a whole, checked PDF)."""
