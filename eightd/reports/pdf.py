@@ -2,12 +2,12 @@
 
 :class:`PdfPrinter` starts one Chromium and drives it over the DevTools
 protocol on a pair of pipes (``--remote-debugging-pipe``): every report of a
-batch is loaded into a tab of the same browser (a tab is reused once its last
-report is printed, one tab per report printed at the same time) and printed with
-``Page.printToPDF``, so a report costs its printing, not a browser start, nor a
-new tab's renderer. The browser dies with the
-printer's process (``PR_SET_PDEATHSIG`` on Linux, and it quits when its pipe
-closes), so a killed batch leaves no Chromium behind.
+batch is loaded into a tab of the same browser and printed with
+``Page.printToPDF`` (a tab is reused once its report is printed: one tab per
+report printed at the same time), so a report costs its printing, not a browser
+start nor a new tab's renderer. The browser dies with the printer's process
+(``PR_SET_PDEATHSIG`` on Linux, and it quits when its pipe closes), so a killed
+batch leaves no Chromium behind.
 
 The page size, margins and the "page n of m" footer come from the style
 sheet's ``@page`` rules (CSS paged media), so Chromium's own header and
