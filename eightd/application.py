@@ -1086,6 +1086,18 @@ class Application:
         with self._uow() as uow:
             return refresh_ledger(uow, self.policy, now=self._at(at))
 
+    def rebuild_rollups(self, *, at: datetime | None = None) -> int:
+        """Bring the ledger up to date, then recount the statistics' pre-aggregated counts
+        from its rows (the triggers keep them exact; this repairs and compacts them).
+        Returns how many ledger rows were counted."""
+        from eightd.analytics.rollup import rebuild_rollups
+
+        self.refresh_ledger(at=at)
+        with self._uow() as uow:
+            count = rebuild_rollups(uow.connection)
+            uow.commit()
+            return count
+
     def kpis(self, filters: Filters | None = None, *, at: datetime | None = None) -> Kpis:
         """On-time rate, satisfaction, incidence, times, recurrence and overdue (SQL)."""
         from eightd.analytics import kpis
@@ -1102,14 +1114,16 @@ class Application:
 
         self.refresh_ledger()
         with self._uow(read_only=True) as uow:
-            return pareto(uow.connection, by, lang=self.lang, filters=filters, top=top)
+            return pareto(
+                uow.connection, by, lang=self.lang, filters=filters, top=top, policy=self.policy
+            )
 
     def trend(self, by: str | None = None, filters: Filters | None = None) -> list[TrendRow]:
         from eightd.analytics import trend
 
         self.refresh_ledger()
         with self._uow(read_only=True) as uow:
-            return trend(uow.connection, by, lang=self.lang, filters=filters)
+            return trend(uow.connection, by, lang=self.lang, filters=filters, policy=self.policy)
 
     def ledger_frame(self, filters: Filters | None = None) -> pandas.DataFrame:
         """The ledger (跟踪台账) with the register's columns, times in the policy's zone."""

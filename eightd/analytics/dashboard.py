@@ -258,14 +258,14 @@ def dashboard_html(
         summary = kpis(conn, policy, now=now, filters=filters)
         charts = [
             bar_chart_svg(
-                pareto(conn, dim, lang=lang, filters=filters, top=10),
+                pareto(conn, dim, lang=lang, filters=filters, top=10, policy=policy),
                 title=t(
                     "analytics.dashboard.pareto", lang, dimension=t(f"analytics.dim.{dim}", lang)
                 ),
             )
             for dim in PARETO_DIMENSIONS
         ]
-        months = trend(conn, lang=lang, filters=filters)
+        months = trend(conn, lang=lang, filters=filters, policy=policy)
         overdue = _overdue_rows(conn, filters, now, overdue_limit)
         open_numbers = list(
             conn.execute(

@@ -13,10 +13,13 @@
 * recurrence rate = complaints flagged as a recurrence / complaints.
 * overdue = open cases with a running clock past due, in total and per clock.
 
-The figures come from one GROUP BY query over the ledger rows (complaints counted per
-combination of their states: a few hundred groups, however many complaints) plus one
-ordered, offset query per percentile, which SQLite and PostgreSQL answer alike; no case is
-loaded into Python.
+The figures come from complaints counted per combination of their states (a few thousand
+groups, however many complaints). For the whole ledger or whole months of it, the groups of
+complaints whose clocks are all decided come from the rollup the triggers keep
+(:mod:`eightd.analytics.rollup`) and only the complaints with a running clock are read
+row by row; a percentile finds the whole-hour bucket holding its rank in the rollup's
+histogram, then reads that bucket's rows. Any other filter groups the ledger rows
+themselves. SQLite and PostgreSQL answer alike; no case is loaded into Python.
 """
 
 from __future__ import annotations
@@ -30,8 +33,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from eightd.analytics.ledger import Filters
+from eightd.analytics.rollup import MEASURES, Months, in_months, months_of, running
 from eightd.policy import Policy
-from eightd.store.tables import CLOCK_KEYS, ledger, shipments
+from eightd.store.tables import (
+    CLOCK_KEYS,
+    ledger,
+    ledger_counts,
+    ledger_hours,
+    ledger_rollup,
+    shipments,
+)
 
 __all__ = ["Kpis", "Rate", "kpis", "percentile"]
 
@@ -149,13 +160,19 @@ def _groups(
         .where(*where)
         .group_by(*(sa.literal_column(f"k{i}") for i in range(len(keys))))
     )
+    return _collect(conn.execute(query), len(keys))
+
+
+def _collect(rows: Any, width: int) -> tuple[list[_Group], list[float]]:
     groups: list[_Group] = []
     sums = [0.0, 0.0, 0.0, 0.0]
-    for row in conn.execute(query):
-        values = list(row)
+    for row in rows:
+        values = [None if v == "" else v for v in list(row)[:width]]
+        if not row.n:
+            continue  # a rollup group that reached zero
         groups.append(
             _Group(
-                status=values[0],
+                status=str(values[0]),
                 abnormal=bool(values[1]),
                 satisfaction=values[2],
                 recurrence=bool(values[3]),
@@ -170,6 +187,37 @@ def _groups(
     return groups, sums
 
 
+def _rollup_groups(
+    conn: sa.Connection, policy: Policy, now: datetime, months: Months
+) -> tuple[list[_Group], list[float]]:
+    """The groups of the months' complaints: those whose clocks are all decided from the
+    rollup, those with a running clock from their ledger rows (the partial index)."""
+    r = ledger_rollup.c
+    settled = [r[f"{key.lower()}_state"] != "open" for key in CLOCK_KEYS]
+    keys: list[sa.ColumnElement[Any]] = [
+        r.status,
+        r.closure_kind == "abnormal",
+        r.satisfaction,
+        r.recurrence,
+        *(r[f"{key.lower()}_state"] for key in CLOCK_KEYS),
+    ]
+    query = (
+        sa.select(
+            *(k.label(f"k{i}") for i, k in enumerate(keys)),
+            sa.func.sum(r.n).label("n"),
+            sa.func.sum(r.containment_sum).label("sum_containment"),
+            sa.func.sum(r.containment_n).label("n_containment"),
+            sa.func.sum(r.closure_sum).label("sum_closure"),
+            sa.func.sum(r.closure_n).label("n_closure"),
+        )
+        .where(*settled, *in_months(r.month, months))
+        .group_by(*(sa.literal_column(f"k{i}") for i in range(len(keys))))
+    )
+    groups, sums = _collect(conn.execute(query), len(keys))
+    live, live_sums = _groups(conn, policy, now, [running(), *in_months(ledger.c.month, months)])
+    return groups + live, [a + b for a, b in zip(sums, live_sums, strict=True)]
+
+
 def kpis(
     conn: sa.Connection, policy: Policy, *, now: datetime, filters: Filters | None = None
 ) -> Kpis:
@@ -180,9 +228,12 @@ def kpis(
     """
     filters = filters or Filters()
     where = filters.where()
-    c = ledger.c
     rules = policy.analytics
-    groups, sums = _groups(conn, policy, now, where)
+    months = months_of(filters, policy)
+    if months is None:
+        groups, sums = _groups(conn, policy, now, where)
+    else:
+        groups, sums = _rollup_groups(conn, policy, now, months)
 
     def total(test: Callable[[_Group], bool]) -> int:
         return sum(g.count for g in groups if test(g))
@@ -211,14 +262,14 @@ def kpis(
             total(lambda g: g.satisfaction == "satisfied"),
             total(lambda g: g.satisfaction in reached),
         ),
-        incidence=_incidence(conn, filters, policy),
+        incidence=_incidence(conn, filters, policy, months),
         recurrence=Rate(total(lambda g: g.recurrence), complaints),
         overdue=total(lambda g: g.status == "open" and _RUNNING_LATE in g.verdicts.values()),
         overdue_by_clock=overdue_by_clock,
         containment_hours_mean=_round(sums[0] / sums[1]) if sums[1] else None,
-        containment_hours_p90=percentile(conn, c.hours_to_containment, 0.9, where),
+        containment_hours_p90=_p90(conn, "containment", where, months),
         closure_hours_mean=_round(sums[2] / sums[3]) if sums[3] else None,
-        closure_hours_p90=percentile(conn, c.hours_to_closure, 0.9, where),
+        closure_hours_p90=_p90(conn, "closure", where, months),
         at=now,
     )
 
@@ -254,7 +305,52 @@ def percentile(
     return _round(conn.execute(query).scalar())
 
 
-def _incidence(conn: sa.Connection, filters: Filters, policy: Policy) -> Rate:
+def _p90(
+    conn: sa.Connection, measure: str, where: list[sa.ColumnElement[bool]], months: Months | None
+) -> float | None:
+    column = ledger.c[MEASURES[measure]]
+    if months is None:
+        return percentile(conn, column, 0.9, where)
+    return _rollup_percentile(conn, measure, 0.9, months)
+
+
+def _rollup_percentile(
+    conn: sa.Connection, measure: str, fraction: float, months: Months
+) -> float | None:
+    """The nearest-rank percentile of a measure over whole months: the rollup's histogram
+    says which whole-hour bucket holds the rank, then that bucket's rows are read."""
+    h = ledger_hours.c
+    n_sum = sa.func.sum(h.n)
+    counts = conn.execute(
+        sa.select(h.bucket, n_sum)
+        .where(h.measure == measure, *in_months(h.month, months))
+        .group_by(h.bucket)
+        .having(n_sum > 0)
+        .order_by(h.bucket)
+    ).all()
+    total = sum(int(n) for _, n in counts)
+    if not total:
+        return None
+    rank, below, bucket = max(1, math.ceil(fraction * total)), 0, 0
+    for bucket_n in counts:
+        bucket = int(bucket_n[0])
+        if below + int(bucket_n[1]) >= rank:
+            break
+        below += int(bucket_n[1])
+    column = ledger.c[MEASURES[measure]]
+    query = (
+        sa.select(column)
+        .where(column >= bucket, column < bucket + 1, *in_months(ledger.c.month, months))
+        .order_by(column)
+        .offset(rank - below - 1)
+        .limit(1)
+    )
+    return _round(conn.execute(query).scalar())
+
+
+def _incidence(
+    conn: sa.Connection, filters: Filters, policy: Policy, months: Months | None = None
+) -> Rate:
     """Complaints / units over the (product, month) pairs whose shipments are recorded.
     Shipments are not per customer: with a customer filter there is no incidence."""
     if filters.customer:
@@ -270,8 +366,17 @@ def _incidence(conn: sa.Connection, filters: Filters, policy: Policy) -> Rate:
     units = _n(conn.execute(units_query).scalar())
     if not units:
         return Rate(0, 0)
-    shipped = sa.exists().where(s.product == ledger.c.product, s.month == ledger.c.month)
-    count_query = sa.select(sa.func.count()).select_from(ledger).where(*filters.where(), shipped)
+    if months is not None:
+        k = ledger_counts.c
+        shipped = sa.exists().where(s.product == k.value, s.month == k.month)
+        count_query = sa.select(sa.func.sum(k.n)).where(
+            k.dimension == "product", *in_months(k.month, months), shipped
+        )
+    else:
+        shipped = sa.exists().where(s.product == ledger.c.product, s.month == ledger.c.month)
+        count_query = (
+            sa.select(sa.func.count()).select_from(ledger).where(*filters.where(), shipped)
+        )
     return Rate(_n(conn.execute(count_query).scalar()), units)
 
 

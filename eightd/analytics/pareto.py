@@ -3,6 +3,8 @@
 Dimensions are ledger columns (complaint category, grade, customer, product, site, handling
 department, defect kind, channel, where found, stage, status, closure kind, month) and
 ``bone``: the 5M1E category of the verified causes (a complaint counts once per bone).
+For the whole ledger or whole months of it the counts come from the rollup the triggers
+keep (:mod:`eightd.analytics.rollup`); other filters count the ledger rows.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from eightd.analytics.ledger import Filters
+from eightd.analytics.rollup import COUNTED_DIMENSIONS, Months, in_months, months_of
 from eightd.domain import (
     BoneCategory,
     CallbackOutcome,
@@ -27,7 +30,8 @@ from eightd.domain import (
 from eightd.domain.enums import CaseStatus
 from eightd.errors import ValidationError
 from eightd.i18n import t
-from eightd.store.tables import ledger, ledger_causes
+from eightd.policy import Policy
+from eightd.store.tables import ledger, ledger_causes, ledger_counts
 
 __all__ = ["DIMENSIONS", "ParetoRow", "TrendRow", "dimension_label", "pareto", "trend"]
 
@@ -104,6 +108,21 @@ def _grouped(dimension: str, filters: Filters) -> tuple[sa.ColumnElement[Any], s
     return column, sa.select().select_from(ledger).where(*where)
 
 
+def _months(filters: Filters | None, policy: Policy | None) -> Months | None:
+    if policy is None:  # the months' boundaries are in the policy's time zone
+        return (None, None) if filters is None or filters == Filters() else None
+    return months_of(filters or Filters(), policy)
+
+
+def _counted(dimension: str, months: Months) -> tuple[sa.ColumnElement[Any], sa.Select[Any]]:
+    """The value column and the FROM/WHERE of a count by ``dimension`` in the rollup."""
+    k = ledger_counts.c
+    counted = "status" if dimension == "month" else dimension  # every complaint has one
+    column = k.month if dimension == "month" else k.value
+    base = sa.select().where(k.dimension == counted, *in_months(k.month, months))
+    return column, base
+
+
 def pareto(
     conn: sa.Connection,
     dimension: str,
@@ -111,12 +130,22 @@ def pareto(
     lang: str,
     filters: Filters | None = None,
     top: int | None = None,
+    policy: Policy | None = None,
 ) -> list[ParetoRow]:
     """Complaints by ``dimension``, largest first, with their share and cumulative share.
-    With ``top``, the rest are summed into one last row ("other")."""
+    With ``top``, the rest are summed into one last row ("other"). ``policy`` (its time
+    zone) lets a period of whole months be answered from the rollup."""
     _check(dimension)
-    column, base = _grouped(dimension, filters or Filters())
-    count = sa.func.count(sa.distinct(ledger.c.number)) if dimension == "bone" else sa.func.count()
+    months = _months(filters, policy)
+    if months is not None and dimension in (*COUNTED_DIMENSIONS, "bone", "month"):
+        column, base = _counted(dimension, months)
+        count: sa.ColumnElement[Any] = sa.func.sum(ledger_counts.c.n)
+        base = base.having(count > 0)
+    else:
+        column, base = _grouped(dimension, filters or Filters())
+        count = (
+            sa.func.count(sa.distinct(ledger.c.number)) if dimension == "bone" else sa.func.count()
+        )
     query = (
         base.add_columns(column.label("value"), count.label("n"))
         .group_by(column)
@@ -151,8 +180,34 @@ def trend(
     *,
     lang: str,
     filters: Filters | None = None,
+    policy: Policy | None = None,
 ) -> list[TrendRow]:
     """Complaints per month (in the policy's time zone), split by ``dimension`` if given."""
+    months = _months(filters, policy)
+    if months is not None and dimension in (*COUNTED_DIMENSIONS, "bone", None):
+        k = ledger_counts.c
+        n = sa.func.sum(k.n)
+        where = [k.dimension == (dimension or "status"), *in_months(k.month, months)]
+        if dimension is None:
+            totals = conn.execute(
+                sa.select(k.month, n)
+                .where(*where)
+                .group_by(k.month)
+                .having(n > 0)
+                .order_by(k.month)
+            )
+            return [TrendRow(month, "", "", int(count)) for month, count in totals]
+        rows = conn.execute(
+            sa.select(k.month, k.value, n.label("n"))
+            .where(*where)
+            .group_by(k.month, k.value)
+            .having(n > 0)
+            .order_by(k.month, sa.desc("n"), k.value)
+        )
+        return [
+            TrendRow(month, value, dimension_label(dimension, value, lang), int(count))
+            for month, value, count in rows
+        ]
     if dimension is None:
         query = (
             sa.select(ledger.c.month, sa.func.count().label("n"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from eightd.cli.app import App, add_at, parse_day
+from eightd.cli.app import App, add_at, parse_day, parse_when
 from eightd.cli.cases import add_filters, filters_of
 from eightd.i18n import t
 
@@ -35,7 +35,7 @@ def register(sub: Any, lang: str) -> None:
     p: argparse.ArgumentParser = sub.add_parser("ledger", help=text, description=text)
     p.set_defaults(handler=cmd_ledger)
     p.add_argument(
-        "action", nargs="?", choices=["show", "refresh"], default="show",
+        "action", nargs="?", choices=["show", "refresh", "rebuild"], default="show",
         help=t("app.ledger.action", lang),
     )  # fmt: skip
     add_filters(p, lang)
@@ -57,6 +57,11 @@ def cmd_ledger(app: App, args: argparse.Namespace) -> int:
     if args.action == "refresh":
         count = application.refresh_case_ledger(everything=args.all)
         app.out.line(app.t("app.ledger.refreshed", count=count))
+        return 0
+    if args.action == "rebuild":
+        at = parse_when(args.at, "at", application.policy.tz) if args.at else None
+        count = application.rebuild_rollups(at=at)
+        app.out.line(app.t("app.ledger.rebuilt", count=count))
         return 0
     filters: dict[str, Any] = filters_of(args)
     if args.overdue:

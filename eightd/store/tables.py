@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 __all__ = [
     "CLOCK_KEYS",
+    "RUNNING_CLOCK_SQL",
     "UNMAPPED_TABLES",
     "attachments",
     "audit_log",
@@ -21,7 +22,10 @@ __all__ = [
     "cases",
     "ledger",
     "ledger_causes",
+    "ledger_counts",
     "ledger_dirty",
+    "ledger_hours",
+    "ledger_rollup",
     "ledger_state",
     "metadata",
     "number_sequences",
@@ -192,6 +196,60 @@ ledger_causes = sa.Table(
     sa.Column("type", sa.String(16), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("text", sa.String(500), nullable=False),
+)
+
+# A ledger row with a clock still running: its verdict (open, or running late) depends on
+# *now*, so KPIs read these rows live (a partial index finds them) and the rest from the
+# rollup. The same text in migration 0007 and in eightd.analytics.rollup.
+RUNNING_CLOCK_SQL = " OR ".join(f"{key.lower()}_state = 'open'" for key in CLOCK_KEYS)
+sa.Index(
+    "ix_ledger_running",
+    ledger.c.month,
+    sqlite_where=sa.text(RUNNING_CLOCK_SQL),
+    postgresql_where=sa.text(RUNNING_CLOCK_SQL),
+)
+
+# Pre-aggregated counts of the ledger (migration 0007), kept exactly up to date by triggers
+# on ``ledger`` and ``ledger_causes`` in SQLite and PostgreSQL alike (so no writer can forget
+# them) and rebuilt from scratch by ``eightd.analytics.rollup.rebuild_rollups``. NULL keys are
+# stored as '' (a NULL in a primary key would never match). Groups that reach zero stay
+# until the next rebuild; readers skip them.
+#   ledger_rollup: complaints per month x every state the KPI summary reads
+ledger_rollup = sa.Table(
+    "ledger_rollup",
+    metadata,
+    sa.Column("month", sa.String(7), primary_key=True),
+    sa.Column("status", sa.String(16), primary_key=True),
+    sa.Column("closure_kind", sa.String(16), primary_key=True),
+    sa.Column("satisfaction", sa.String(16), primary_key=True),
+    sa.Column("recurrence", sa.Boolean, primary_key=True),
+    sa.Column("paused", sa.Boolean, primary_key=True),
+    *(sa.Column(f"{key.lower()}_state", sa.String(8), primary_key=True) for key in CLOCK_KEYS),
+    sa.Column("n", sa.BigInteger, nullable=False),
+    sa.Column("containment_n", sa.BigInteger, nullable=False),
+    sa.Column("containment_sum", sa.Float, nullable=False),
+    sa.Column("closure_n", sa.BigInteger, nullable=False),
+    sa.Column("closure_sum", sa.Float, nullable=False),
+)
+#   ledger_counts: complaints per dimension (Pareto, trend) x month x value; dimension
+#   "bone" counts a complaint once per 5M1E category of its verified causes
+ledger_counts = sa.Table(
+    "ledger_counts",
+    metadata,
+    sa.Column("dimension", sa.String(16), primary_key=True),
+    sa.Column("month", sa.String(7), primary_key=True),
+    sa.Column("value", sa.String(200), primary_key=True),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)
+#   ledger_hours: a histogram of hours to containment / to closure per month, in whole-hour
+#   buckets, to find the bucket holding a percentile's rank before reading its rows
+ledger_hours = sa.Table(
+    "ledger_hours",
+    metadata,
+    sa.Column("measure", sa.String(12), primary_key=True),
+    sa.Column("month", sa.String(7), primary_key=True),
+    sa.Column("bucket", sa.Integer, primary_key=True),
+    sa.Column("n", sa.BigInteger, nullable=False),
 )
 
 # Cases saved since their ledger row was derived: a trigger on ``cases`` (created by the

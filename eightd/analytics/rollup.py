@@ -1,0 +1,189 @@
+"""Pre-aggregated ledger counts: what lets the KPI summary, a Pareto and the monthly trend
+answer in milliseconds over a million complaints (rules AN-2, AN-3).
+
+Three tables (migration 0007) are kept exactly up to date by database triggers on
+``ledger`` and ``ledger_causes``, in SQLite and PostgreSQL alike, whoever writes the rows:
+
+* ``ledger_rollup``: complaints per month × every state the KPI summary reads (status,
+  closure kind, call-back outcome, recurrence, paused, each clock's state), with the counts
+  and sums of the hours to containment and to closure;
+* ``ledger_counts``: complaints per Pareto / trend dimension × month × value (``bone``: a
+  complaint once per 5M1E category of its verified causes);
+* ``ledger_hours``: the hours to containment / to closure per month in whole-hour buckets.
+
+They answer for the whole ledger or whole months of it (in the policy's time zone); any other
+filter reads the ledger rows themselves (indexed by customer, product and time). A clock
+still running has no verdict until the time of the query, so the KPI summary reads the
+rows with a running clock live (a partial index finds them) and only the rest from the
+rollup. :func:`rebuild_rollups` recounts everything from scratch (``eightd ledger rebuild``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from eightd.analytics.ledger import Filters
+from eightd.policy import Policy
+from eightd.store.tables import (
+    CLOCK_KEYS,
+    RUNNING_CLOCK_SQL,
+    ledger,
+    ledger_causes,
+    ledger_counts,
+    ledger_hours,
+    ledger_rollup,
+)
+
+__all__ = [
+    "COUNTED_DIMENSIONS",
+    "MEASURES",
+    "ROLLUP_KEYS",
+    "Months",
+    "fresh_counts",
+    "in_months",
+    "months_of",
+    "rebuild_rollups",
+    "running",
+]
+
+# the ledger columns ledger_counts counts (the triggers of migration 0007 name the same)
+COUNTED_DIMENSIONS: tuple[str, ...] = (
+    "category", "product", "customer", "severity", "defect_kind", "site", "department",
+    "owner", "channel", "found_at", "stage", "status", "closure_kind", "satisfaction",
+)  # fmt: skip
+STATES = tuple(f"{key.lower()}_state" for key in CLOCK_KEYS)
+ROLLUP_KEYS: tuple[str, ...] = (
+    "month", "status", "closure_kind", "satisfaction", "recurrence", "paused", *STATES,
+)  # fmt: skip
+_NULLABLE = {"closure_kind", "satisfaction", *STATES}
+MEASURES: dict[str, str] = {
+    "containment": "hours_to_containment",
+    "closure": "hours_to_closure",
+}
+
+# [first month, month after the last): None for an open end
+Months = tuple[str | None, str | None]
+
+
+def running() -> sa.ColumnElement[bool]:
+    """Ledger rows with a clock still running; the text of the partial index
+    ``ix_ledger_running``, which SQLite uses only for the very same condition."""
+    return sa.literal_column(f"({RUNNING_CLOCK_SQL})", sa.Boolean)
+
+
+def months_of(filters: Filters, policy: Policy) -> Months | None:
+    """The months the filters cover, when the rollups can answer them: no filter but the
+    period, and the period's ends at the start of a month in the policy's time zone."""
+    others = ("customer", "product", "category", "severity", "site", "status", "stage")
+    if any(getattr(filters, name) for name in others):
+        return None
+    bounds: list[str | None] = []
+    for moment in (filters.start, filters.end):
+        if moment is None:
+            bounds.append(None)
+            continue
+        local = moment.astimezone(policy.tz)
+        if local != local.replace(day=1, hour=0, minute=0, second=0, microsecond=0):
+            return None
+        bounds.append(local.strftime("%Y-%m"))
+    return bounds[0], bounds[1]
+
+
+def in_months(column: sa.ColumnElement[Any], months: Months) -> list[sa.ColumnElement[bool]]:
+    start, end = months
+    out: list[sa.ColumnElement[bool]] = []
+    if start is not None:
+        out.append(column >= start)
+    if end is not None:
+        out.append(column < end)
+    return out
+
+
+# ---------------------------------------------------------------- recounting
+
+
+# a literal, not a parameter: PostgreSQL matches GROUP BY terms by their text
+_EMPTY: sa.ColumnElement[str] = sa.literal_column("''")
+
+
+def _key(column: str) -> sa.ColumnElement[Any]:
+    value = ledger.c[column]
+    return sa.func.coalesce(value, _EMPTY) if column in _NULLABLE else value
+
+
+def _bucket(conn: sa.Connection, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """The whole hour below a number of hours, as the triggers compute it."""
+    if conn.dialect.name == "postgresql":
+        return sa.cast(sa.func.floor(column), sa.Integer)
+    return sa.cast(column, sa.Integer)  # SQLite truncates, and hours are never negative
+
+
+def fresh_counts(conn: sa.Connection) -> dict[str, sa.Select[Any]]:
+    """Per rollup table, the query that counts its rows from scratch (zero groups left out),
+    in the table's column order."""
+    keys = [_key(k).label(k) for k in ROLLUP_KEYS]
+    c = ledger.c
+    rollup = sa.select(
+        *keys,
+        sa.func.count().label("n"),
+        sa.func.count(c.hours_to_containment).label("containment_n"),
+        sa.func.coalesce(sa.func.sum(c.hours_to_containment), sa.literal_column("0.0")).label(
+            "containment_sum"
+        ),
+        sa.func.count(c.hours_to_closure).label("closure_n"),
+        sa.func.coalesce(sa.func.sum(c.hours_to_closure), sa.literal_column("0.0")).label(
+            "closure_sum"
+        ),
+    ).group_by(*(_key(k) for k in ROLLUP_KEYS))
+    parts: list[sa.Select[Any]] = [
+        sa.select(
+            sa.literal(dim, sa.String).label("dimension"),
+            c.month,
+            sa.func.coalesce(c[dim], _EMPTY).label("value"),
+            sa.func.count().label("n"),
+        ).group_by(c.month, sa.func.coalesce(c[dim], _EMPTY))
+        for dim in COUNTED_DIMENSIONS
+    ]
+    parts.append(
+        sa.select(
+            sa.literal("bone", sa.String).label("dimension"),
+            c.month,
+            ledger_causes.c.bone.label("value"),
+            sa.func.count(sa.distinct(c.number)).label("n"),
+        )
+        .select_from(ledger.join(ledger_causes, ledger_causes.c.number == c.number))
+        .where(ledger_causes.c.status == "verified")
+        .group_by(c.month, ledger_causes.c.bone)
+    )
+    hours: list[sa.Select[Any]] = []
+    for measure, name in MEASURES.items():
+        bucket = _bucket(conn, c[name])
+        hours.append(
+            sa.select(
+                sa.literal(measure, sa.String).label("measure"),
+                c.month,
+                bucket.label("bucket"),
+                sa.func.count().label("n"),
+            )
+            .where(c[name].is_not(None))
+            .group_by(c.month, bucket)
+        )
+    return {
+        "ledger_rollup": rollup,
+        "ledger_counts": sa.union_all(*parts).subquery().select(),
+        "ledger_hours": sa.union_all(*hours).subquery().select(),
+    }
+
+
+def rebuild_rollups(conn: sa.Connection) -> int:
+    """Recount the rollups from the ledger rows (the caller commits). The triggers keep
+    them exact; this drops the groups that reached zero, and repairs a store whose
+    triggers were lost (a migration that rebuilt ``ledger`` without them)."""
+    tables = {t.name: t for t in (ledger_rollup, ledger_counts, ledger_hours)}
+    for name, query in fresh_counts(conn).items():
+        table = tables[name]
+        conn.execute(table.delete())
+        conn.execute(table.insert().from_select([c.name for c in table.columns], query))
+    return int(conn.execute(sa.select(sa.func.count()).select_from(ledger)).scalar() or 0)
