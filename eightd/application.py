@@ -1155,17 +1155,21 @@ class Application:
         ``reject_to``; rows imported before are skipped."""
         from eightd.analytics.register import import_register
 
-        with self._uow() as uow:
-            return import_register(
+        moment = self._at(at)
+        with self._uow(ledger=False) as uow:  # ledger columns: one refresh of them all
+            report = import_register(
                 uow,
                 path,
                 policy=self.policy,
                 user=self.user,
-                at=self._at(at),
+                at=moment,
                 mapping=mapping,
                 reject_to=reject_to,
                 progress=progress,
             )
+        if report.committed:
+            self.refresh_case_ledger(at=moment)
+        return report
 
     def similar(
         self,

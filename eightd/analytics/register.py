@@ -267,7 +267,9 @@ def read_table(
     """(headers, (row number, cells) of each data row, number of data rows) of a register.
 
     CSV cells stay text (long ids are never turned into numbers); Excel cells keep their
-    types (dates as datetimes)."""
+    types (dates as datetimes). An Excel sheet is streamed (openpyxl's read-only mode, one
+    row at a time); its number of rows is the sheet's recorded dimension, trailing blank
+    rows included (they are dropped as they are read)."""
     suffix = path.suffix.lower()
     try:
         size = path.stat().st_size
@@ -278,7 +280,9 @@ def read_table(
     if suffix == ".csv":
         text = _decode(path.read_bytes(), mapping.encoding)
         rows = list(csv.reader(io.StringIO(text, newline="")))
-        return _split(rows, mapping.header_row)
+        while rows and _blank(rows[-1]):
+            rows.pop()
+        return _split(iter(rows), mapping.header_row, len(rows))
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
@@ -289,24 +293,39 @@ def read_table(
         if mapping.sheet and mapping.sheet not in book.sheetnames:
             raise ValidationError("sheet", "analytics.import.reason.no_sheet", value=mapping.sheet)
         sheet = book[mapping.sheet] if mapping.sheet else book.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        book.close()
-        return _split(rows, mapping.header_row)
+
+        def stream() -> Iterator[list[Any]]:
+            try:
+                for cells in sheet.iter_rows(values_only=True):
+                    yield list(cells)
+            finally:
+                book.close()
+
+        return _split(stream(), mapping.header_row, sheet.max_row or 0)
     raise ValidationError(str(path), "analytics.import.reason.file_type", value=suffix or "-")
 
 
 def _split(
-    rows: list[list[Any]], header_row: int
+    rows: Iterator[list[Any]], header_row: int, total: int
 ) -> tuple[list[str], Iterator[tuple[int, list[Any]]], int]:
-    if len(rows) < header_row:
+    top = [row for _, row in zip(range(header_row), rows, strict=False)]
+    if len(top) < header_row:
         raise ValidationError("header_row", "analytics.import.reason.no_header", row=header_row)
-    headers = ["" if h is None else str(h).strip() for h in rows[header_row - 1]]
-    body = rows[header_row:]
-    # trailing blank rows are formatting, not rows
-    while body and _blank(body[-1]):
-        body.pop()
-    numbered = ((header_row + 1 + i, row) for i, row in enumerate(body))
-    return headers, numbered, len(body)
+    headers = ["" if h is None else str(h).strip() for h in top[-1]]
+    return headers, _numbered(rows, header_row + 1), max(0, total - header_row)
+
+
+def _numbered(rows: Iterator[list[Any]], first: int) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cells), without the trailing blank rows (formatting, not rows): a blank
+    row is held back until a row with content follows it."""
+    held: list[tuple[int, list[Any]]] = []
+    for number, row in enumerate(rows, start=first):
+        if _blank(row):
+            held.append((number, row))
+            continue
+        yield from held
+        held.clear()
+        yield number, row
 
 
 def _blank(row: Iterable[Any]) -> bool:
@@ -635,6 +654,7 @@ def import_register(
     lists every problem). With it, good rows are imported and bad rows are written to that
     CSV file with their row number and reasons. Rows imported by an earlier run are skipped.
     Needs the ``import`` permission (checked before the file is read).
+    The new cases' ledger columns are left stale, for one refresh of them all afterwards.
     """
     from eightd.services.access import authorize
 
@@ -653,9 +673,10 @@ def import_register(
     good: list[tuple[str, Case]] = []
     seen: dict[str, int] = {}
     bad_rows: list[tuple[int, list[Any], list[RowProblem]]] = []
+    done = 0
     for done, (number, cells) in enumerate(rows, start=1):
         if progress is not None:
-            progress(done, total)
+            progress(done, max(total, done))
         if _blank(cells):
             report.empty.append(number)
             continue
@@ -682,24 +703,44 @@ def import_register(
             continue
         assert case is not None
         good.append((key, case))
+    report.rows = done  # the sheet's recorded size may count trailing blank rows
     report.rejected_rows = [n for n, _, _ in bad_rows]
     if bad_rows and reject_to is None:
         return report  # all or nothing: nothing written
     if bad_rows and reject_to is not None:
         _write_rejects(Path(reject_to), headers, bad_rows)
-    for key, case in good:
-        period = ComplaintNumber.period_of(case.intake.received_at or at)
-        case.number = uow.cases.next_number(period)
-        uow.cases.add(case, user=user, at=at, action="import_register")
-        conn.execute(
-            register_imports.insert().values(
-                key=key, number=case.number, imported_at=at.astimezone(UTC)
-            )
-        )
-        report.imported.append(case.number)
+    _write(uow, good, user=user, at=at)
+    report.imported.extend(case.number for _, case in good)
     uow.commit()
     report.committed = True
     return report
+
+
+_WRITE_CHUNK = 1000
+
+
+def _write(uow: Any, good: list[tuple[str, Case]], *, user: str, at: datetime) -> None:
+    """Number the good rows' cases (in row order within each month) and write them a
+    thousand at a time, in the caller's one transaction. Each was validated once, when its
+    row was checked; their ledger columns are left for one refresh after the import."""
+    by_period: dict[str, list[Case]] = {}
+    for _, case in good:
+        by_period.setdefault(ComplaintNumber.period_of(case.intake.received_at or at), []).append(
+            case
+        )
+    for period, batch in by_period.items():
+        for case, number in zip(batch, uow.cases.next_numbers(period, len(batch)), strict=True):
+            case.number = number
+    conn: sa.Connection = uow.connection
+    imported_at = at.astimezone(UTC)
+    for i in range(0, len(good), _WRITE_CHUNK):
+        chunk = good[i : i + _WRITE_CHUNK]
+        cases = [case for _, case in chunk]
+        uow.cases.add_many(cases, user=user, at=at, action="import_register", validated=True)
+        conn.execute(
+            register_imports.insert(),
+            [{"key": key, "number": c.number, "imported_at": imported_at} for key, c in chunk],
+        )
 
 
 def _write_rejects(

@@ -22,6 +22,7 @@ StrEnum subclasses, nested dataclasses, ``list[X]`` and ``X | None``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
 import types
@@ -84,6 +85,7 @@ def _hints(cls: Any) -> dict[str, Any]:
     return hints
 
 
+@functools.cache  # called for every value checked; a field's type is resolved once
 def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
     origin = get_origin(tp)
     if origin in (Union, types.UnionType):
@@ -96,11 +98,26 @@ def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
 # ---------------------------------------------------------------- validation
 
 
+@functools.cache
+def _fields_of(cls: type) -> tuple[tuple[str, Any, typing.Mapping[str, Any]], ...]:
+    """(name, resolved type, metadata) of a dataclass's fields, resolved once."""
+    hints = _hints(cls)
+    return tuple((f.name, hints[f.name], f.metadata) for f in dataclasses.fields(cls))
+
+
+@functools.cache
+def _shape(tp: Any) -> tuple[Any, bool, Any, Any, bool]:
+    """(inner type, optional, origin, list item type or None, is a dataclass) of a type."""
+    inner, optional = _unwrap_optional(tp)
+    item = get_args(inner)[0] if get_origin(inner) is list else None
+    return inner, optional, get_origin(inner), item, dataclasses.is_dataclass(inner)
+
+
 def validate(obj: Any, path: str = "") -> None:
     """Check every field of a dataclass tree; raise ValidationError on the first problem."""
-    hints = _hints(type(obj))
-    for fld in dataclasses.fields(obj):
-        _check_value(getattr(obj, fld.name), hints[fld.name], fld.metadata, _join(path, fld.name))
+    cls: Any = type(obj)
+    for name, tp, meta in _fields_of(cls):
+        _check_value(getattr(obj, name), tp, meta, _join(path, name))
     check = getattr(obj, "check", None)
     if check is not None:
         check(path)
@@ -114,12 +131,11 @@ def check_field(obj: Any, name: str, path: str = "") -> None:
 
 
 def _check_value(value: Any, tp: Any, meta: typing.Mapping[str, Any], path: str) -> None:
-    inner, optional = _unwrap_optional(tp)
+    inner, optional, origin, item_tp, is_dataclass = _shape(tp)
     if value is None:
         if meta.get("required") or not optional:
             raise ValidationError(path, "error.reason.required")
         return
-    origin = get_origin(inner)
     if origin is list:
         if not isinstance(value, list):
             raise ValidationError(path, "error.reason.not_list")
@@ -127,11 +143,10 @@ def _check_value(value: Any, tp: Any, meta: typing.Mapping[str, Any], path: str)
             raise ValidationError(path, "error.reason.required_items")
         if len(value) > meta.get("max_items", 1000):
             raise ValidationError(path, "error.reason.too_many", max=meta.get("max_items"))
-        (item_tp,) = get_args(inner)
         for i, item in enumerate(value):
             _check_value(item, item_tp, {}, f"{path}[{i}]")
         return
-    if dataclasses.is_dataclass(inner) and isinstance(inner, type):
+    if is_dataclass and isinstance(inner, type):
         if not isinstance(value, inner):
             raise ValidationError(path, "error.reason.not_object")
         validate(value, path)

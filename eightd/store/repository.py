@@ -230,6 +230,20 @@ class SqlCaseRepository:
         serial = self._conn.execute(stmt.returning(number_sequences.c.last_serial)).scalar_one()
         return f"{period}-{serial:04d}"
 
+    def next_numbers(self, period: str, count: int) -> builtins.list[str]:
+        """The next ``count`` complaint numbers of a period, in order, in one statement."""
+        if count <= 0:
+            return []
+        insert = (postgresql.insert if self._dialect == "postgresql" else sqlite.insert)(
+            number_sequences
+        )
+        stmt = insert.values(period=period, last_serial=count).on_conflict_do_update(
+            index_elements=[number_sequences.c.period],
+            set_={"last_serial": number_sequences.c.last_serial + count},
+        )
+        last = self._conn.execute(stmt.returning(number_sequences.c.last_serial)).scalar_one()
+        return [f"{period}-{serial:04d}" for serial in range(last - count + 1, last + 1)]
+
     def reserve_number(self, number: str) -> None:
         """Make sure later numbers of that period come after an imported one."""
         parsed = ComplaintNumber.parse(number)
@@ -301,6 +315,52 @@ class SqlCaseRepository:
         self._audit(case.number, 1, at, user, action, [("", None, case.number)])
         self._write_clocks(case.number, clocks)
         return StoredCase(case=case, version=1, updated_at=at, updated_by=user)
+
+    def add_many(
+        self,
+        new_cases: Sequence[Case],
+        *,
+        user: str,
+        at: datetime,
+        action: str = "create",
+        validated: bool = False,
+    ) -> None:
+        """Add new cases with a few multi-row statements (an import of thousands of rows).
+
+        Their ledger columns are written stale, for one refresh of them all afterwards
+        (``services.ledger.refresh_ledger``: each case compared with the cases around it in
+        one pass, not one query per case). ``validated``: the caller has just run
+        ``validate_case`` on each of them (an import checks every row before it writes
+        any); otherwise they are checked here."""
+        if not validated:
+            for case in new_cases:
+                validate_case(case)
+        numbers = [case.number for case in new_cases]
+        taken = self._conn.execute(
+            sa.select(cases.c.number).where(cases.c.number.in_(numbers)).limit(1)
+        ).scalar()
+        if taken is not None or len(set(numbers)) != len(numbers):
+            value = taken or next(n for n in numbers if numbers.count(n) > 1)
+            raise ValidationError("number", "error.reason.already_exists", value=value)
+        rows, audit = [], []
+        for case in new_cases:
+            rows.append(
+                {
+                    "number": case.number,
+                    "version": 1,
+                    "created_at": _to_utc(case.created_at),
+                    "created_by": case.created_by or user,
+                    "updated_at": _to_utc(at),
+                    "updated_by": user,
+                    **self._normalized(_columns_of(case)),
+                    "ledger_policy": None,
+                }
+            )
+            created = [("", None, case.number)]
+            audit.extend(self._audit_rows(case.number, 1, at, user, action, created))
+        if rows:
+            self._conn.execute(cases.insert(), rows)
+            self._conn.execute(audit_log.insert(), audit)
 
     def save(
         self, case: Case, *, expected_version: int, user: str, at: datetime, action: str
@@ -542,19 +602,22 @@ class SqlCaseRepository:
             return
         self._conn.execute(case_clocks.delete().where(case_clocks.c.case_number == number))
         if clocks:
-            self._conn.execute(
-                case_clocks.insert(),
-                [
-                    {
-                        "case_number": number,
-                        "key": key,
-                        "due_at": _to_utc(due),
-                        "soon_at": _to_utc(soon),
-                        "provisional": provisional,
-                    }
-                    for key, due, soon, provisional in clocks
-                ],
-            )
+            self._conn.execute(case_clocks.insert(), self._clock_rows(number, clocks))
+
+    @staticmethod
+    def _clock_rows(
+        number: str, clocks: Sequence[tuple[str, datetime, datetime, bool]]
+    ) -> builtins.list[dict[str, Any]]:
+        return [
+            {
+                "case_number": number,
+                "key": key,
+                "due_at": _to_utc(due),
+                "soon_at": _to_utc(soon),
+                "provisional": provisional,
+            }
+            for key, due, soon, provisional in clocks
+        ]
 
     def write_ledger(
         self,
@@ -770,7 +833,20 @@ class SqlCaseRepository:
         action: str,
         changes: builtins.list[tuple[str, Any, Any]],
     ) -> None:
-        rows = [
+        rows = self._audit_rows(number, version, at, user, action, changes)
+        if rows:
+            self._conn.execute(audit_log.insert(), rows)
+
+    @staticmethod
+    def _audit_rows(
+        number: str,
+        version: int,
+        at: datetime,
+        user: str,
+        action: str,
+        changes: builtins.list[tuple[str, Any, Any]],
+    ) -> builtins.list[dict[str, Any]]:
+        return [
             {
                 "case_number": number,
                 "version": version,
@@ -783,8 +859,6 @@ class SqlCaseRepository:
             }
             for path, old, new in changes
         ]
-        if rows:
-            self._conn.execute(audit_log.insert(), rows)
 
     def audit_trail(self, number: str) -> builtins.list[AuditEntry]:
         query = (

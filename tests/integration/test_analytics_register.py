@@ -302,3 +302,56 @@ def test_export_times_are_in_the_policy_time_zone(store: Store, tmp_path: Path) 
     assert headers[1] == "Received"
     assert rows[0][1] == "2026-11-02 00:00"
     assert datetime(2026, 11, 1, 16, tzinfo=UTC).astimezone(POLICY.tz).hour == 0
+
+
+def _register_xlsx(path: Path, rows: list[list[Any]], trailing_blank: int = 0) -> Path:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("台账")
+    for r in [HEADERS, *rows, *([[None] * len(HEADERS)] * trailing_blank)]:
+        sheet.append(r)
+    book.save(path)
+    return path
+
+
+def test_each_row_is_validated_once_and_written_in_multi_row_statements(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import eightd.analytics.register as register
+    import eightd.store.repository as repository
+
+    checked: list[str] = []
+
+    def counting(case: Any) -> None:
+        checked.append(case.intake.customer_name)
+        real(case)
+
+    real = register.validate_case
+    monkeypatch.setattr(register, "validate_case", counting)
+    monkeypatch.setattr(repository, "validate_case", counting)
+    rows = [[f"R{i}", "2026-11-02", f"客户{i}", "P-1", "镜片划伤", "10", "", ""] for i in range(30)]
+    report = run(store, _register_xlsx(tmp_path / "r.xlsx", rows, trailing_blank=3))
+    assert report.committed and len(report.imported) == 30
+    assert sorted(checked) == sorted(f"客户{i}" for i in range(30))  # once each
+    assert report.rows == 30 and report.empty == []  # trailing blank rows are no rows
+    assert report.imported == [f"202611-{i:04d}" for i in range(1, 31)]  # in row order
+
+
+def test_an_imported_register_leaves_the_cases_ledger_columns_current(
+    store: Store, tmp_path: Path
+) -> None:
+    import sqlalchemy as sa
+
+    from eightd.application import Application
+    from eightd.settings import Settings
+    from eightd.store.tables import cases
+
+    app = Application(Settings("unused://", "qe.li", "en"), store=store, policy=POLICY)
+    seen: list[tuple[int, int]] = []
+    report = app.import_register(
+        _register_xlsx(tmp_path / "r.xlsx", GOOD), at=AT, progress=lambda d, t: seen.append((d, t))
+    )
+    assert report.committed and len(report.imported) == 2
+    assert seen[-1] == (2, 2)
+    with store.engine.connect() as conn:
+        policies = set(conn.execute(sa.select(cases.c.ledger_policy)).scalars())
+    assert policies == {app.ledger_keeper.fingerprint}
