@@ -55,7 +55,8 @@ def _axis(left: int, y: int, width: int) -> str:
 
 def bar_chart_svg(rows: list[ParetoRow], *, title: str, width: int = 460) -> str:
     """A Pareto chart: bars largest first, the cumulative share as a line (right axis)."""
-    height, left, bottom, top = 230, 44, 70, 28
+    # room above the tallest bar for its count, left of the first bar for its slanted label
+    height, left, bottom, top = 242, 64, 70, 40
     plot_w, plot_h = width - left - 40, height - top - bottom
     parts = [
         _svg_head(width, height, title),
@@ -351,14 +352,22 @@ class DashboardWidget:
 
         self.application = application
         self.at = at
-        self.start = widgets.Text(placeholder="YYYY-MM-DD", layout=widgets.Layout(width="150px"))
-        self.end = widgets.Text(placeholder="YYYY-MM-DD", layout=widgets.Layout(width="150px"))
-        self.customer = widgets.Text(layout=widgets.Layout(width="220px"))
-        self.product = widgets.Text(layout=widgets.Layout(width="180px"))
+        # the label beside each box takes its own width, the box the rest (a day fits)
+        labelled = {"description_width": "initial"}
+        self.start = widgets.Text(
+            placeholder="YYYY-MM-DD", style=labelled, layout=widgets.Layout(width="170px")
+        )
+        self.end = widgets.Text(
+            placeholder="YYYY-MM-DD", style=labelled, layout=widgets.Layout(width="170px")
+        )
+        self.customer = widgets.Text(style=labelled, layout=widgets.Layout(width="240px"))
+        self.product = widgets.Text(style=labelled, layout=widgets.Layout(width="200px"))
         self.lang = widgets.ToggleButtons(options=[("中文", "zh"), ("English", "en")], value=lang)
         self.apply = widgets.Button(button_style="primary")
         self.message = widgets.HTML("")
         self.body = widgets.HTML("")
+        for name in ("start", "end", "customer", "product", "lang", "apply", "message", "body"):
+            getattr(self, name).add_class(f"ed-dash-{name}")  # what the page's tests find
         self.apply.on_click(lambda _: self.refresh())
         self.lang.observe(lambda _: self.refresh(), names="value")
         self.widget = widgets.VBox(

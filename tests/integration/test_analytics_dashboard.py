@@ -155,6 +155,5 @@ def test_dashboard_page_in_a_real_browser(
         assert "202611-0001" in page.locator("table").first.inner_text()
         box = page.locator("svg").first.bounding_box()
         assert box is not None and box["width"] > 300
-        if os.environ.get("EIGHTD_SCREENSHOTS"):
-            page.screenshot(path=str(ROOT / "docs" / "images" / f"dashboard-{lang}.png"))
+        # the README's pictures come from the workbench: tests/browser/test_dashboard_page.py
         browser.close()
