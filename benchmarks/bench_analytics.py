@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 
 from eightd.analytics import Filters, kpis, pareto, similar_cases, trend  # noqa: E402
-from eightd.analytics.ledger import policy_fingerprint  # noqa: E402
+from eightd.analytics.ledger import policy_fingerprint, with_open_due_bounds  # noqa: E402
 from eightd.analytics.rollup import rebuild_rollups  # noqa: E402
 from eightd.analytics.search import search_terms  # noqa: E402
 from eightd.demo import DEMO_REGISTER_MAP, demo_register  # noqa: E402
@@ -137,7 +137,7 @@ def ledger_rows(n: int, seed: int = 1) -> Iterator[dict[str, Any]]:
             else:
                 row[f"{name}_state"] = "open"
                 row[f"{name}_due"] = received + timedelta(days=rng.randint(1, 30))
-        yield row
+        yield with_open_due_bounds(row)
 
 
 def cause_rows(numbers: list[str], seed: int = 2) -> Iterator[dict[str, Any]]:
@@ -166,14 +166,18 @@ def _batches(rows: Iterator[dict[str, Any]], size: int = 20000) -> Iterator[list
 
 
 def load(engine: sa.Engine, n: int, search_n: int) -> None:
-    """Bulk-load n ledger rows, their causes, and search_n searchable cases."""
+    """Bulk-load n ledger rows and their causes (a transaction per 20,000 rows, as a bulk
+    load commits: in one PostgreSQL transaction every trigger update of the same rollup row
+    leaves a row version behind it), and search_n searchable cases."""
     numbers: list[str] = []
-    with engine.begin() as conn:
-        for batch in _batches(ledger_rows(n)):
+    for batch in _batches(ledger_rows(n)):
+        with engine.begin() as conn:
             conn.execute(ledger.insert(), batch)
-            numbers += [r["number"] for r in batch]
-        for batch in _batches(cause_rows(numbers)):
+        numbers += [r["number"] for r in batch]
+    for batch in _batches(cause_rows(numbers)):
+        with engine.begin() as conn:
             conn.execute(ledger_causes.insert(), batch)
+    with engine.begin() as conn:
         rng = random.Random(3)
         case_rows, search_rows = [], []
         for number in numbers[:search_n]:

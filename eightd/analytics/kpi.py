@@ -25,7 +25,7 @@ themselves. SQLite and PostgreSQL answer alike; no case is loaded into Python.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -160,14 +160,16 @@ def _groups(
         .where(*where)
         .group_by(*(sa.literal_column(f"k{i}") for i in range(len(keys))))
     )
-    return _collect(conn.execute(query), len(keys))
+    return _collect((list(row)[: len(keys)], row) for row in conn.execute(query))
 
 
-def _collect(rows: Any, width: int) -> tuple[list[_Group], list[float]]:
+def _collect(rows: Iterable[tuple[list[Any], Any]]) -> tuple[list[_Group], list[float]]:
+    """Groups from (status, abnormal, satisfaction, recurrence, each clock's verdict) and
+    the row holding the count and the sums of hours."""
     groups: list[_Group] = []
     sums = [0.0, 0.0, 0.0, 0.0]
-    for row in rows:
-        values = [None if v == "" else v for v in list(row)[:width]]
+    for keys, row in rows:
+        values = [None if v == "" else v for v in keys]
         if not row.n:
             continue  # a rollup group that reached zero
         groups.append(
@@ -190,15 +192,26 @@ def _collect(rows: Any, width: int) -> tuple[list[_Group], list[float]]:
 def _rollup_groups(
     conn: sa.Connection, policy: Policy, now: datetime, months: Months
 ) -> tuple[list[_Group], list[float]]:
-    """The groups of the months' complaints: those whose clocks are all decided from the
-    rollup, those with a running clock from their ledger rows (the partial index)."""
+    """The groups of the months' complaints. From the rollup: those whose clocks are all
+    decided; those whose running clocks were all due before the month of ``now`` (running
+    late, unless paused and the policy stops paused clocks); those whose running clocks
+    all fall due after it (not late yet). Row by row (the partial index): the rest."""
     r = ledger_rollup.c
-    settled = [r[f"{key.lower()}_state"] != "open" for key in CLOCK_KEYS]
+    moment = now.astimezone(UTC)
+    this_month = moment.strftime("%Y-%m")
+    month_start = moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    next_start = (month_start + timedelta(days=32)).replace(day=1)
+    settled = sa.and_(*(r[f"{key.lower()}_state"] != "open" for key in CLOCK_KEYS))
+    late = r.last_due_month < this_month  # '9999' (none) never is
+    ahead = sa.and_(r.first_due_month > this_month, r.last_due_month >= this_month)
+    kind = sa.case((settled, "settled"), (late, "late"), else_="ahead")
     keys: list[sa.ColumnElement[Any]] = [
+        kind,
         r.status,
         r.closure_kind == "abnormal",
         r.satisfaction,
         r.recurrence,
+        r.paused,
         *(r[f"{key.lower()}_state"] for key in CLOCK_KEYS),
     ]
     query = (
@@ -210,12 +223,27 @@ def _rollup_groups(
             sa.func.sum(r.closure_sum).label("sum_closure"),
             sa.func.sum(r.closure_n).label("n_closure"),
         )
-        .where(*settled, *in_months(r.month, months))
+        .where(sa.or_(settled, late, ahead), *in_months(r.month, months))
         .group_by(*(sa.literal_column(f"k{i}") for i in range(len(keys))))
     )
-    groups, sums = _collect(conn.execute(query), len(keys))
-    live, live_sums = _groups(conn, policy, now, [running(), *in_months(ledger.c.month, months)])
-    return groups + live, [a + b for a, b in zip(sums, live_sums, strict=True)]
+    stops = policy.analytics.paused_stops_clock
+    rows = []
+    for row in conn.execute(query):
+        values = list(row)
+        kind_of, paused = values[0], bool(values[5])
+        states = values[6 : 6 + len(CLOCK_KEYS)]
+        if kind_of == "late" and not (paused and stops):
+            states = [_RUNNING_LATE if v == "open" else v for v in states]
+        rows.append(([*values[1:5], *states], row))
+    groups, sums = _collect(rows)
+    c = ledger.c
+    around = sa.or_(c.first_open_due.is_(None), c.first_open_due < next_start)
+    for due in (c.last_open_due >= month_start, c.last_open_due.is_(None)):
+        where = [running(), due, around, *in_months(c.month, months)]
+        live, live_sums = _groups(conn, policy, now, where)
+        groups += live
+        sums = [a + b for a, b in zip(sums, live_sums, strict=True)]
+    return groups, sums
 
 
 def kpis(

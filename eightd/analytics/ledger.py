@@ -46,6 +46,7 @@ __all__ = [
     "ledger_row",
     "policy_fingerprint",
     "refresh_ledger",
+    "with_open_due_bounds",
 ]
 
 _CHUNK = 500
@@ -203,6 +204,19 @@ def ledger_row(case: Case, policy: Policy, *, now: datetime) -> dict[str, Any]:
         name = key.lower()
         row[f"{name}_state"] = state
         row[f"{name}_due"] = clock.due.astimezone(UTC) if state and clock.due else None
+    return with_open_due_bounds(row)
+
+
+def with_open_due_bounds(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with ``first_open_due`` and ``last_open_due``: the earliest and the latest
+    due time of its running clocks (None when none runs), from its clock columns."""
+    dues = [
+        row[f"{key.lower()}_due"]
+        for key in CLOCK_KEYS
+        if row.get(f"{key.lower()}_state") == "open" and row.get(f"{key.lower()}_due") is not None
+    ]
+    row["first_open_due"] = min(dues) if dues else None
+    row["last_open_due"] = max(dues) if dues else None
     return row
 
 

@@ -13,9 +13,12 @@ Three tables (migration 0007) are kept exactly up to date by database triggers o
 
 They answer for the whole ledger or whole months of it (in the policy's time zone); any other
 filter reads the ledger rows themselves (indexed by customer, product and time). A clock
-still running has no verdict until the time of the query, so the KPI summary reads the
-rows with a running clock live (a partial index finds them) and only the rest from the
-rollup. :func:`rebuild_rollups` recounts everything from scratch (``eightd ledger rebuild``).
+still running has no verdict until the time of the query, so ``ledger_rollup`` also keys
+complaints by the (UTC) months of their first and last running due time: at *now*, those
+whose last due month is over have every running clock late, those whose first due month is
+still ahead none; only the complaints with a running clock due around the month of *now*
+are read row by row (a partial index by the last due time finds them).
+:func:`rebuild_rollups` recounts everything from scratch (``eightd ledger rebuild``).
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ COUNTED_DIMENSIONS: tuple[str, ...] = (
 STATES = tuple(f"{key.lower()}_state" for key in CLOCK_KEYS)
 ROLLUP_KEYS: tuple[str, ...] = (
     "month", "status", "closure_kind", "satisfaction", "recurrence", "paused", *STATES,
+    "first_due_month", "last_due_month",
 )  # fmt: skip
 _NULLABLE = {"closure_kind", "satisfaction", *STATES}
 MEASURES: dict[str, str] = {
@@ -108,7 +112,18 @@ def in_months(column: sa.ColumnElement[Any], months: Months) -> list[sa.ColumnEl
 _EMPTY: sa.ColumnElement[str] = sa.literal_column("''")
 
 
-def _key(column: str) -> sa.ColumnElement[Any]:
+# the UTC month of a running due time, as the triggers compute it ('' / '9999' for none)
+_DUE_MONTH = {
+    "sqlite": "coalesce(substr(ledger.{column}, 1, 7), '{none}')",
+    "postgresql": "coalesce(to_char(ledger.{column} AT TIME ZONE 'UTC', 'YYYY-MM'), '{none}')",
+}
+_DUE_OF = {"first_due_month": ("first_open_due", ""), "last_due_month": ("last_open_due", "9999")}
+
+
+def _key(column: str, dialect: str) -> sa.ColumnElement[Any]:
+    if column in _DUE_OF:
+        source, none = _DUE_OF[column]
+        return sa.literal_column(_DUE_MONTH[dialect].format(column=source, none=none))
     value = ledger.c[column]
     return sa.func.coalesce(value, _EMPTY) if column in _NULLABLE else value
 
@@ -123,7 +138,8 @@ def _bucket(conn: sa.Connection, column: sa.ColumnElement[Any]) -> sa.ColumnElem
 def fresh_counts(conn: sa.Connection) -> dict[str, sa.Select[Any]]:
     """Per rollup table, the query that counts its rows from scratch (zero groups left out),
     in the table's column order."""
-    keys = [_key(k).label(k) for k in ROLLUP_KEYS]
+    dialect = "postgresql" if conn.dialect.name == "postgresql" else "sqlite"
+    keys = [_key(k, dialect).label(k) for k in ROLLUP_KEYS]
     c = ledger.c
     rollup = sa.select(
         *keys,
@@ -136,7 +152,7 @@ def fresh_counts(conn: sa.Connection) -> dict[str, sa.Select[Any]]:
         sa.func.coalesce(sa.func.sum(c.hours_to_closure), sa.literal_column("0.0")).label(
             "closure_sum"
         ),
-    ).group_by(*(_key(k) for k in ROLLUP_KEYS))
+    ).group_by(*(_key(k, dialect) for k in ROLLUP_KEYS))
     parts: list[sa.Select[Any]] = [
         sa.select(
             sa.literal(dim, sa.String).label("dimension"),

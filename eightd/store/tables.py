@@ -185,6 +185,10 @@ ledger = sa.Table(
     sa.Column("recurrence", sa.Boolean, nullable=False),
     sa.Column("recurrence_of", sa.String(80), index=True),  # the earlier 8D it repeats
     *_clock_columns(),
+    # the earliest and the latest due time of the clocks still running (NULL: none): before
+    # the first no running clock is late, after the last all of them are (migration 0007)
+    sa.Column("first_open_due", sa.DateTime(timezone=True)),
+    sa.Column("last_open_due", sa.DateTime(timezone=True)),
 )
 
 ledger_causes = sa.Table(
@@ -199,12 +203,13 @@ ledger_causes = sa.Table(
 )
 
 # A ledger row with a clock still running: its verdict (open, or running late) depends on
-# *now*, so KPIs read these rows live (a partial index finds them) and the rest from the
-# rollup. The same text in migration 0007 and in eightd.analytics.rollup.
+# *now*. The rollup counts it by the months of its first and last running due time; the KPI
+# summary reads live only the rows whose running clocks are due around the month of *now*
+# (this partial index by the last due time finds them). The same text in migration 0007.
 RUNNING_CLOCK_SQL = " OR ".join(f"{key.lower()}_state = 'open'" for key in CLOCK_KEYS)
 sa.Index(
     "ix_ledger_running",
-    ledger.c.month,
+    ledger.c.last_open_due,
     sqlite_where=sa.text(RUNNING_CLOCK_SQL),
     postgresql_where=sa.text(RUNNING_CLOCK_SQL),
 )
@@ -225,6 +230,9 @@ ledger_rollup = sa.Table(
     sa.Column("recurrence", sa.Boolean, primary_key=True),
     sa.Column("paused", sa.Boolean, primary_key=True),
     *(sa.Column(f"{key.lower()}_state", sa.String(8), primary_key=True) for key in CLOCK_KEYS),
+    # YYYY-MM (UTC) of first_open_due ('' when none) and of last_open_due ('9999' when none)
+    sa.Column("first_due_month", sa.String(7), primary_key=True),
+    sa.Column("last_due_month", sa.String(7), primary_key=True),
     sa.Column("n", sa.BigInteger, nullable=False),
     sa.Column("containment_n", sa.BigInteger, nullable=False),
     sa.Column("containment_sum", sa.Float, nullable=False),

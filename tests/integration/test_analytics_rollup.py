@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from eightd import services
 from eightd.analytics import Filters, kpis, pareto, refresh_ledger, trend
+from eightd.analytics.ledger import with_open_due_bounds
 from eightd.analytics.rollup import fresh_counts, months_of, rebuild_rollups
 from eightd.demo import demo_cases
 from eightd.store import Store
@@ -187,6 +188,57 @@ def test_kpis_pareto_and_trend_from_the_rollups_equal_those_from_the_ledger_rows
             assert trend(conn, by, lang="en", policy=POLICY) == trend(
                 conn, by, lang="en", filters=LEDGER_ROWS, policy=POLICY
             )
+
+
+def _at(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(tzinfo=UTC)
+
+
+def _running_rows() -> list[dict[str, Any]]:
+    """Open complaints whose running clocks fall due in past, present and future months."""
+
+    def open_row(number: str, **values: Any) -> dict[str, Any]:
+        return with_open_due_bounds(
+            row(number, status="open", stage="D4", closure_kind=None, **values)
+        )
+
+    return [
+        # every running clock due before November: late at NOW, from the rollup
+        open_row("202609-0001", month="2026-09", d3_state="open", d3_due=_at("2026-10-15"),
+                 d4_state="open", d4_due=_at("2026-10-20")),
+        # the same, paused: not late when the policy stops paused clocks
+        open_row("202609-0002", month="2026-09", paused=True, d4_state="open",
+                 d4_due=_at("2026-10-01"), d3_state="late"),
+        # all due after November: not late at NOW
+        open_row("202611-0030", d3_state="open", d3_due=_at("2026-12-05"),
+                 d8_state="open", d8_due=_at("2027-01-10")),
+        # one due this month (past NOW's day), one next month: read row by row
+        open_row("202611-0031", d3_state="open", d3_due=_at("2026-11-10"),
+                 d8_state="open", d8_due=_at("2026-12-20"), recurrence=True),
+        open_row("202611-0032", d0_state="on_time", d4_state="open",
+                 d4_due=_at("2026-11-30T13:00:00")),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "now", [NOW, NOW + timedelta(days=40), NOW - timedelta(days=45), _at("2026-10-15T12:00")]
+)
+def test_running_clocks_counted_by_the_months_of_their_due_times_give_the_live_figures(
+    store: Store, now: datetime
+) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(ledger.insert(), _mixed_rows() + _running_rows())
+    assert_rollups_match_a_recount(store)
+    paused_counts = dataclasses.replace(
+        POLICY, analytics=dataclasses.replace(POLICY.analytics, paused_stops_clock=False)
+    )
+    with store.engine.connect() as conn:
+        for policy in (POLICY, paused_counts):
+            fast = kpis(conn, policy, now=now)
+            slow = kpis(conn, policy, now=now, filters=LEDGER_ROWS)
+            assert dataclasses.replace(fast, at=now) == dataclasses.replace(slow, at=now)
+    if now == NOW:  # by hand: 202611-0002, 202609-0001, 202609-0002 (paused counts), 202611-0031
+        assert (fast.overdue, slow.overdue_by_clock) == (4, {"D3": 2, "D4": 3})
 
 
 def test_a_period_of_whole_months_in_the_policy_time_zone_is_read_from_the_rollups(

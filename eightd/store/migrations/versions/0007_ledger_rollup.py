@@ -1,7 +1,8 @@
 """Ledger rollups: complaints pre-counted per month and state (KPIs), per dimension value
 (Pareto, trend) and per whole hour to containment / closure (percentiles), kept exactly up
-to date by triggers on ``ledger`` and ``ledger_causes``; and a partial index on the ledger
-rows whose clocks still run (their verdict depends on the time of the query).
+to date by triggers on ``ledger`` and ``ledger_causes``. The ledger rows get the earliest
+and the latest due time of their running clocks (their verdict depends on the time of the
+query: the rollup counts them by those months), with a partial index on the latter.
 
 SQLite: row triggers (each row's change applied at once). PostgreSQL: statement triggers
 with transition tables on ``ledger`` (a bulk insert or delete is one grouped upsert), row
@@ -27,7 +28,15 @@ CLOCKS = ("d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "callback")
 STATES = tuple(f"{clock}_state" for clock in CLOCKS)
 RUNNING = " OR ".join(f"{state} = 'open'" for state in STATES)
 # ledger_rollup's key: the ledger column, or '' for NULL
-ROLLUP_KEYS = ("month", "status", "closure_kind", "satisfaction", "recurrence", "paused", *STATES)
+ROLLUP_KEYS = (
+    "month", "status", "closure_kind", "satisfaction", "recurrence", "paused", *STATES,
+    "first_due_month", "last_due_month",
+)  # fmt: skip
+# the UTC month of the first / last running due time ('' / '9999' when none)
+DUE_MONTHS = {
+    "first_due_month": ("first_open_due", ""),
+    "last_due_month": ("last_open_due", "9999"),
+}
 NULLABLE = {"closure_kind", "satisfaction", *STATES}
 DIMENSIONS = (
     "category", "product", "customer", "severity", "defect_kind", "site", "department",
@@ -36,7 +45,12 @@ DIMENSIONS = (
 MEASURES = (("containment", "hours_to_containment"), ("closure", "hours_to_closure"))
 
 
-def _key(row: str, column: str) -> str:
+def _key(row: str, column: str, postgres: bool = False) -> str:
+    if column in DUE_MONTHS:
+        source, none = DUE_MONTHS[column]
+        if postgres:
+            return f"coalesce(to_char({row}.{source} AT TIME ZONE 'UTC', 'YYYY-MM'), '{none}')"
+        return f"coalesce(substr({row}.{source}, 1, 7), '{none}')"
     return f"coalesce({row}.{column}, '')" if column in NULLABLE else f"{row}.{column}"
 
 
@@ -148,7 +162,7 @@ def _sqlite_up() -> None:
 
 def _pg_rows(rows: str, sign: str) -> list[str]:
     """The statements that add (sign '1') or remove ('-1') a transition table's rows."""
-    keys = ", ".join(_key("r", k) for k in ROLLUP_KEYS)
+    keys = ", ".join(_key("r", k, True) for k in ROLLUP_KEYS)
     rollup = (
         f"INSERT INTO ledger_rollup ({', '.join(ROLLUP_KEYS)}, {', '.join(ROLLUP_VALUES)})"
         f" SELECT {keys}, {sign} * count(*), {sign} * count(r.hours_to_containment),"
@@ -252,6 +266,8 @@ def _create_tables() -> None:
         sa.Column("recurrence", sa.Boolean, nullable=False),
         sa.Column("paused", sa.Boolean, nullable=False),
         *(sa.Column(state, sa.String(8), nullable=False) for state in STATES),
+        sa.Column("first_due_month", sa.String(7), nullable=False),
+        sa.Column("last_due_month", sa.String(7), nullable=False),
         sa.Column("n", sa.BigInteger, nullable=False),
         sa.Column("containment_n", sa.BigInteger, nullable=False),
         sa.Column("containment_sum", sa.Float, nullable=False),
@@ -277,11 +293,27 @@ def _create_tables() -> None:
     )
 
 
+def _open_due_bounds(postgres: bool) -> None:
+    """The rows derived already get the earliest / latest due time of their running clocks."""
+    op.add_column("ledger", sa.Column("first_open_due", sa.DateTime(timezone=True)))
+    op.add_column("ledger", sa.Column("last_open_due", sa.DateTime(timezone=True)))
+    dues = [f"CASE WHEN {clock}_state = 'open' THEN {clock}_due END" for clock in CLOCKS]
+    if postgres:
+        first, last = f"least({', '.join(dues)})", f"greatest({', '.join(dues)})"
+    else:  # SQLite's min() / max() of several values are NULL when one of them is
+        first = "nullif(min(" + ", ".join(f"coalesce({d}, '9999')" for d in dues) + "), '9999')"
+        last = "nullif(max(" + ", ".join(f"coalesce({d}, '')" for d in dues) + "), '')"
+    op.execute(
+        f"UPDATE ledger SET first_open_due = {first}, last_open_due = {last} WHERE {RUNNING}"
+    )
+
+
 def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
+    _open_due_bounds(postgres)
     _create_tables()
     where = {"postgresql_where" if postgres else "sqlite_where": sa.text(RUNNING)}
-    op.create_index("ix_ledger_running", "ledger", ["month"], **where)  # type: ignore[arg-type]
+    op.create_index("ix_ledger_running", "ledger", ["last_open_due"], **where)  # type: ignore[arg-type]
     if postgres:
         _pg_up()
     else:
@@ -292,7 +324,7 @@ def upgrade() -> None:
 
 
 def _count_all(postgres: bool) -> list[str]:
-    keys = ", ".join(_key("r", k) for k in ROLLUP_KEYS)
+    keys = ", ".join(_key("r", k, postgres) for k in ROLLUP_KEYS)
     statements = [
         f"INSERT INTO ledger_rollup ({', '.join(ROLLUP_KEYS)}, {', '.join(ROLLUP_VALUES)})"
         f" SELECT {keys}, count(*), count(r.hours_to_containment),"
@@ -336,3 +368,6 @@ def downgrade() -> None:
     op.drop_table("ledger_hours")
     op.drop_table("ledger_counts")
     op.drop_table("ledger_rollup")
+    with op.batch_alter_table("ledger") as batch:
+        batch.drop_column("last_open_due")
+        batch.drop_column("first_open_due")
