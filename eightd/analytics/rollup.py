@@ -1,7 +1,7 @@
 """Pre-aggregated ledger counts: what lets the KPI summary, a Pareto and the monthly trend
 answer in milliseconds over a million complaints (rules AN-2, AN-3).
 
-Three tables (migration 0007) are kept exactly up to date by database triggers on
+Three tables (migration 0009) are kept exactly up to date by database triggers on
 ``ledger`` and ``ledger_causes``, in SQLite and PostgreSQL alike, whoever writes the rows:
 
 * ``ledger_rollup``: complaints per month × every state the KPI summary reads (status,
@@ -51,7 +51,7 @@ __all__ = [
     "running",
 ]
 
-# the ledger columns ledger_counts counts (the triggers of migration 0007 name the same)
+# the ledger columns ledger_counts counts (the triggers of migration 0009 name the same)
 COUNTED_DIMENSIONS: tuple[str, ...] = (
     "category", "product", "customer", "severity", "defect_kind", "site", "department",
     "owner", "channel", "found_at", "stage", "status", "closure_kind", "satisfaction",

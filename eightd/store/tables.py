@@ -186,7 +186,7 @@ ledger = sa.Table(
     sa.Column("recurrence_of", sa.String(80), index=True),  # the earlier 8D it repeats
     *_clock_columns(),
     # the earliest and the latest due time of the clocks still running (NULL: none): before
-    # the first no running clock is late, after the last all of them are (migration 0007)
+    # the first no running clock is late, after the last all of them are (migration 0009)
     sa.Column("first_open_due", sa.DateTime(timezone=True)),
     sa.Column("last_open_due", sa.DateTime(timezone=True)),
 )
@@ -205,7 +205,7 @@ ledger_causes = sa.Table(
 # A ledger row with a clock still running: its verdict (open, or running late) depends on
 # *now*. The rollup counts it by the months of its first and last running due time; the KPI
 # summary reads live only the rows whose running clocks are due around the month of *now*
-# (this partial index by the last due time finds them). The same text in migration 0007.
+# (this partial index by the last due time finds them). The same text in migration 0009.
 RUNNING_CLOCK_SQL = " OR ".join(f"{key.lower()}_state = 'open'" for key in CLOCK_KEYS)
 sa.Index(
     "ix_ledger_running",
@@ -214,7 +214,7 @@ sa.Index(
     postgresql_where=sa.text(RUNNING_CLOCK_SQL),
 )
 
-# Pre-aggregated counts of the ledger (migration 0007), kept exactly up to date by triggers
+# Pre-aggregated counts of the ledger (migration 0009), kept exactly up to date by triggers
 # on ``ledger`` and ``ledger_causes`` in SQLite and PostgreSQL alike (so no writer can forget
 # them) and rebuilt from scratch by ``eightd.analytics.rollup.rebuild_rollups``. NULL keys are
 # stored as '' (a NULL in a primary key would never match). Groups that reach zero stay

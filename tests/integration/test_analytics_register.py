@@ -337,15 +337,22 @@ def test_each_row_is_validated_once_and_written_in_multi_row_statements(
 
 
 def test_an_imported_register_leaves_the_cases_ledger_columns_current(
-    store: Store, tmp_path: Path
+    tmp_path: Path, act_as: Any
 ) -> None:
     import sqlalchemy as sa
 
     from eightd.application import Application
     from eightd.settings import Settings
+    from eightd.store import open_store
     from eightd.store.tables import cases
+    from tests.conftest import register_users
 
-    app = Application(Settings("unused://", "qe.li", "en"), store=store, policy=POLICY)
+    store_url = f"sqlite:///{tmp_path}/import.db"  # a local store: the OS account acts
+    store = open_store(store_url, auto_upgrade=True)
+    register_users(store)
+    act_as("tester")
+    settings = Settings.from_env(database_url=store_url, user="tester", lang="en")
+    app = Application(settings, store=store, policy=POLICY)
     seen: list[tuple[int, int]] = []
     report = app.import_register(
         _register_xlsx(tmp_path / "r.xlsx", GOOD), at=AT, progress=lambda d, t: seen.append((d, t))
@@ -355,3 +362,4 @@ def test_an_imported_register_leaves_the_cases_ledger_columns_current(
     with store.engine.connect() as conn:
         policies = set(conn.execute(sa.select(cases.c.ledger_policy)).scalars())
     assert policies == {app.ledger_keeper.fingerprint}
+    store.dispose()

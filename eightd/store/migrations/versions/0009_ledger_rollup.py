@@ -9,8 +9,8 @@ with transition tables on ``ledger`` (a bulk insert or delete is one grouped ups
 triggers BEFORE each change of ``ledger_causes`` (a complaint counts once per bone, which
 needs the rows processed earlier in the same statement).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02
 """
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
