@@ -255,8 +255,15 @@ def escalation_changes_at(
     if case.is_closed:
         return None
     rules = policy.escalation
-    others = list(others)
-    current_level = escalation(case, policy, now=now, others=others).level
+    # the other cases do not change with time: the same-kind rule is decided once
+    same = _same_kind_fired(case, policy, others)
+    static = [same[0]] if same is not None else []
+
+    def level(moment: datetime) -> int | None:
+        levels = static + [lv for lv, _ in _fired_by_the_case(case, policy, moment)]
+        return min(levels) if levels else None
+
+    current_level = level(now)
     candidates: set[datetime] = set()
     limits = [d for d in (rules.level1_unresolved_days, rules.level2_unresolved_days) if d]
     if limits:
@@ -275,7 +282,7 @@ def escalation_changes_at(
     lo, hi = 0, len(ordered)
     while lo < hi:
         mid = (lo + hi) // 2
-        if escalation(case, policy, now=ordered[mid], others=others).level != current_level:
+        if level(ordered[mid]) != current_level:
             hi = mid
         else:
             lo = mid + 1

@@ -310,3 +310,36 @@ def test_summary_of_a_case_keys_customers_by_code() -> None:
     summary = CaseSummary.of(case)
     assert summary.customer == "hx01"
     assert summary.received_at - case.intake.received_at == timedelta(0)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 20), date(2027, 2, 5)])
+def test_the_moment_the_escalation_changes_with_time_matches_hour_by_hour(today: date) -> None:
+    """ES-1, ES-2: for every open demo case, the first hour at which the level differs
+    (checked hour by hour over 40 days) is the moment escalation_changes_at names."""
+    from datetime import datetime
+
+    from eightd.demo import demo_cases
+    from eightd.policy.grading import escalation, escalation_changes_at
+
+    cases = [c for c in demo_cases(today) if not c.is_closed]
+    assert cases
+    now = datetime(today.year, today.month, today.day, 10, tzinfo=POLICY.tz)
+    changing = 0
+    for case in cases:
+        level = escalation(case, POLICY, now=now).level
+        changes = escalation_changes_at(case, POLICY, now=now)
+        first = None
+        for hour in range(1, 40 * 24):
+            moment = now + timedelta(hours=hour)
+            if escalation(case, POLICY, now=moment).level != level:
+                first = moment
+                break
+        if first is None:
+            assert changes is None or changes > now + timedelta(days=39), case.number
+        else:
+            assert changes is not None, case.number
+            # the change happens at `changes`, which lies within the hour before `first`
+            assert first - timedelta(hours=1) < changes <= first, (case.number, changes, first)
+            assert escalation(case, POLICY, now=changes).level != level
+            changing += 1
+    assert changing >= 2  # the demo has cases that escalate as they stay open
