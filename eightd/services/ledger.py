@@ -108,6 +108,7 @@ def refresh_ledger(
     due = None if everything else moment
     window = timedelta(days=keeper.policy.escalation.same_kind_window_days)
     same_kind = bool(keeper.policy.escalation.same_kind_count)
+    by = keeper.policy.escalation.same_kind_by
     done = 0
     after: tuple[datetime, str] | None = None
     while True:
@@ -115,29 +116,64 @@ def refresh_ledger(
         if not keys:
             break
         after = keys[-1]
-        summaries: list[CaseSummary] = []
+        # the cases around this page, by kind: a case is compared only with those that
+        # can be of its kind (same category and product where the rule asks for them)
+        groups: dict[tuple[object, object], tuple[list[datetime], list[CaseSummary]]] = {}
         if same_kind:
             rows = uow.cases.list(
                 received_from=keys[0][0] - window,
                 received_to=keys[-1][0] + window + timedelta(seconds=1),
             )
-            summaries = sorted((_summary_of(row) for row in rows), key=lambda s: s.received_at)
-        times = [s.received_at for s in summaries]
+            for summary in sorted((_summary_of(row) for row in rows), key=_received):
+                times, members = groups.setdefault(_kind(summary, by), ([], []))
+                times.append(summary.received_at)
+                members.append(summary)
         out = []
         for stored in uow.cases.load(numbers=[number for _, number in keys]):
             case = stored.case
-            others: Sequence[CaseSummary] = ()
-            received = case.intake.received_at or case.created_at
-            if same_kind and received is not None:
-                lo = bisect.bisect_left(times, received - window)
-                hi = bisect.bisect_right(times, received + window)
-                others = [s for s in summaries[lo:hi] if s.number != case.number]
-            out.append((case.number, *keeper.columns(case, moment, others)))
+            around: Callable[[], Sequence[CaseSummary]] = tuple
+            if same_kind:
+                around = _around(case, groups, by, window)
+            out.append((case.number, *keeper.columns(case, moment, around)))
         uow.cases.write_ledger(out)
         done += len(keys)
     if done:
         uow.commit()
     return done
+
+
+def _received(summary: CaseSummary) -> datetime:
+    return summary.received_at
+
+
+def _kind(summary: CaseSummary, by: frozenset[str]) -> tuple[object, object]:
+    """What two cases of one kind share exactly (the rule's equality fields)."""
+    return (
+        summary.category if "category" in by else None,
+        summary.product_number if "product_number" in by else None,
+    )
+
+
+def _around(
+    case: Case,
+    groups: dict[tuple[object, object], tuple[list[datetime], list[CaseSummary]]],
+    by: frozenset[str],
+    window: timedelta,
+) -> Callable[[], Sequence[CaseSummary]]:
+    """The other cases of the page's window that may be of the kind of ``case``, within
+    one window of its receipt (read only when the same-kind rule can matter)."""
+
+    def others() -> Sequence[CaseSummary]:
+        try:
+            this = CaseSummary.of(case)
+        except ValueError:  # no receipt time: no window
+            return ()
+        times, members = groups.get(_kind(this, by), ((), ()))
+        lo = bisect.bisect_left(times, this.received_at - window)
+        hi = bisect.bisect_right(times, this.received_at + window)
+        return [s for s in members[lo:hi] if s.number != case.number]
+
+    return others
 
 
 def ledger_page(uow: UnitOfWork, *, now: datetime | None = None, **query: Any) -> LedgerPage:
