@@ -257,7 +257,7 @@ def bench_cold_single(url: str, number: str, out: Path, formats: str = "html") -
 
 
 def bench_warm_single(numbers: list[str], url: str, out: Path) -> float:
-    from eightd.reports.generate import ReportWriter
+    from eightd.reports.writer import ReportWriter
 
     with ReportWriter() as writer, _application(url) as app:
         writer.warm_up()

@@ -44,8 +44,8 @@ from eightd.reports.request import ReportRequest, ReportResult
 __all__ = ["BatchItem", "ReportPool", "generate_reports"]
 
 if TYPE_CHECKING:
-    from eightd.reports.generate import ReportWriter
     from eightd.reports.pdf import PdfPrinter
+    from eightd.reports.writer import ReportWriter
 
 _PRELOAD = ["eightd.reports._preload"]
 _writer: ReportWriter | None = None  # the worker process's own writer
@@ -95,7 +95,7 @@ def _watch_caller(pid: int) -> None:
 
 
 def _start_worker(caller: int) -> None:
-    from eightd.reports.generate import ReportWriter
+    from eightd.reports.writer import ReportWriter
 
     global _writer, _startup_error
     # Ctrl-C reaches the whole process group: the caller stops the workers in order
@@ -189,7 +189,7 @@ class ReportPool:
             return self._printing
 
     def _print(self, result: ReportResult, done: Future[ReportResult]) -> None:
-        from eightd.reports.generate import finish_pdf
+        from eightd.reports.writer import finish_pdf
 
         assert self._printer is not None
         try:

@@ -10,14 +10,12 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 
+from eightd.ui.host import CaseHost
 from eightd.ui.style import esc
-
-if TYPE_CHECKING:
-    from eightd.ui.case_page import CasePage
 
 __all__ = ["ReportsPanel"]
 
@@ -30,7 +28,7 @@ MIME = {
 
 
 class ReportsPanel:
-    def __init__(self, page: CasePage) -> None:
+    def __init__(self, page: CaseHost) -> None:
         self.page = page
         s = page.session
         self.buttons = []

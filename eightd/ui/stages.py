@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -33,11 +33,9 @@ from eightd.domain import (
 from eightd.i18n import label
 from eightd.ui.editors import Column, ItemEditor
 from eightd.ui.forms import DataclassForm, FormErrors
+from eightd.ui.host import CaseHost
 from eightd.ui.style import esc
 from eightd.ui.widgets import card, heading
-
-if TYPE_CHECKING:
-    from eightd.ui.case_page import CasePage
 
 __all__ = ["StagePanel"]
 
@@ -49,7 +47,7 @@ def _yes(value: bool | None, t: Callable[..., str]) -> str:
 class StagePanel:
     """The selected stage: its findings, its forms, and the move to the next stage."""
 
-    def __init__(self, page: CasePage, stage: Stage) -> None:
+    def __init__(self, page: CaseHost, stage: Stage) -> None:
         self.page, self.stage = page, stage
         self.s = page.session
         self.app = page.session.app

@@ -23,9 +23,9 @@ from eightd.demo import demo_cases
 from eightd.domain import Case, Contact, case_to_dict, dumps_export
 from eightd.errors import ReportError
 from eightd.reports.batch import generate_reports
-from eightd.reports.generate import ReportWriter
 from eightd.reports.notebook import WarmKernel
 from eightd.reports.request import ReportResult, make_request
+from eightd.reports.writer import ReportWriter
 from eightd.settings import Settings
 from eightd.store import open_store
 

@@ -14,9 +14,9 @@ from eightd.demo import demo_cases
 from eightd.domain import AbnormalGround, Case, TeamMember, TeamRole, case_to_dict
 from eightd.errors import ReportError
 from eightd.policy import assess, load_policy
-from eightd.reports.generate import _inside
 from eightd.reports.render import page_css, page_html, timeline_svg
 from eightd.reports.request import make_request, parse_formats
+from eightd.reports.writer import _inside
 from eightd.reports.xlsx import write_xlsx
 from eightd.views.case import ReportContext, build_context
 
