@@ -82,12 +82,13 @@ def test_a_page_cut_before_its_end_is_refused(tmp_path: Path) -> None:
 
 
 def test_parts_left_by_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> None:
-    stale = tmp_path / ".r.4242.part.pdf"
+    dead = _dead_pid()  # not a fixed number: any fixed PID may be a live process here
+    stale = tmp_path / f".r.{dead}.part.pdf"
     stale.write_bytes(PDF[:10])
-    other = tmp_path / ".q.4242.part.pdf"  # another report's: left alone
+    other = tmp_path / f".q.{dead}.part.pdf"  # another report's: left alone
     other.write_bytes(PDF[:10])
     write_bytes_checked(tmp_path / "r.pdf", PDF, check_pdf)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".q.4242.part.pdf", "r.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f".q.{dead}.part.pdf", "r.pdf"]
 
 
 def test_stale_files_of_a_dead_process_go_and_a_live_process_keeps_its_own(
