@@ -69,19 +69,7 @@ class SqlAttachmentRepository:
             },
         ).scalar_one()
         # the case's audit history shows the file (not its bytes)
-        self._conn.execute(
-            audit_log.insert(),
-            {
-                "case_number": number,
-                "version": version,
-                "at": moment,
-                "user": user,
-                "action": "add_attachment",
-                "path": f"attachments.{stage}",
-                "old_value": None,
-                "new_value": json.dumps(name, ensure_ascii=False),
-            },
-        )
+        self._audit(number, version, moment, user, "add_attachment", stage, None, name)
         return Attachment(new_id, number, stage, name, media_type, len(data), moment, user)
 
     def list(self, number: str) -> builtins.list[Attachment]:
@@ -148,17 +136,34 @@ class SqlAttachmentRepository:
             .where(attachments.c.id == attachment.id)
             .values(removed_at=moment, removed_by=user, removed_reason=reason)
         )
+        self._audit(
+            attachment.case_number, version, moment, user, "remove_attachment",
+            attachment.stage, attachment.name, reason,
+        )  # fmt: skip
+
+    def _audit(
+        self,
+        number: str,
+        version: int,
+        at: datetime,
+        user: str,
+        action: str,
+        stage: str,
+        old: str | None,
+        new: str,
+    ) -> None:
+        """One line of the case's audit history about a file of stage ``stage``."""
         self._conn.execute(
             audit_log.insert(),
             {
-                "case_number": attachment.case_number,
+                "case_number": number,
                 "version": version,
-                "at": moment,
+                "at": at,
                 "user": user,
-                "action": "remove_attachment",
-                "path": f"attachments.{attachment.stage}",
-                "old_value": json.dumps(attachment.name, ensure_ascii=False),
-                "new_value": json.dumps(reason, ensure_ascii=False),
+                "action": action,
+                "path": f"attachments.{stage}",
+                "old_value": None if old is None else json.dumps(old, ensure_ascii=False),
+                "new_value": json.dumps(new, ensure_ascii=False),
             },
         )
 
