@@ -33,7 +33,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from eightd.analytics.ledger import Filters
-from eightd.analytics.rollup import MEASURES, Months, in_months, months_of, running
+from eightd.analytics.rollup import MEASURES, Months, in_months, running
 from eightd.policy import Policy
 from eightd.store.tables import (
     CLOCK_KEYS,
@@ -257,7 +257,7 @@ def kpis(
     filters = filters or Filters()
     where = filters.where()
     rules = policy.analytics
-    months = months_of(filters, policy)
+    months = filters.months(policy)
     if months is None:
         groups, sums = _groups(conn, policy, now, where)
     else:

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from eightd.analytics.ledger import Filters
-from eightd.analytics.rollup import COUNTED_DIMENSIONS, Months, in_months, months_of
+from eightd.analytics.rollup import COUNTED_DIMENSIONS, Months, in_months
 from eightd.domain import (
     BoneCategory,
     CallbackOutcome,
@@ -111,7 +111,7 @@ def _grouped(dimension: str, filters: Filters) -> tuple[sa.ColumnElement[Any], s
 def _months(filters: Filters | None, policy: Policy | None) -> Months | None:
     if policy is None:  # the months' boundaries are in the policy's time zone
         return (None, None) if filters is None or filters == Filters() else None
-    return months_of(filters or Filters(), policy)
+    return (filters or Filters()).months(policy)
 
 
 def _counted(dimension: str, months: Months) -> tuple[sa.ColumnElement[Any], sa.Select[Any]]:

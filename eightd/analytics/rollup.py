@@ -18,17 +18,19 @@ complaints by the (UTC) months of their first and last running due time: at *now
 whose last due month is over have every running clock late, those whose first due month is
 still ahead none; only the complaints with a running clock due around the month of *now*
 are read row by row (a partial index by the last due time finds them).
-:func:`rebuild_rollups` recounts everything from scratch (``eightd ledger rebuild``).
+:func:`rebuild_rollups` recounts everything from scratch (``eightd ledger rebuild``);
+:func:`bulk` sets the triggers aside while a transaction rewrites much of the ledger, and
+recounts once at its end.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 
-from eightd.analytics.ledger import Filters
-from eightd.policy import Policy
 from eightd.store.tables import (
     CLOCK_KEYS,
     RUNNING_CLOCK_SQL,
@@ -37,6 +39,7 @@ from eightd.store.tables import (
     ledger_counts,
     ledger_hours,
     ledger_rollup,
+    ledger_state,
 )
 
 __all__ = [
@@ -44,9 +47,9 @@ __all__ = [
     "MEASURES",
     "ROLLUP_KEYS",
     "Months",
+    "bulk",
     "fresh_counts",
     "in_months",
-    "months_of",
     "rebuild_rollups",
     "running",
 ]
@@ -75,24 +78,6 @@ def running() -> sa.ColumnElement[bool]:
     """Ledger rows with a clock still running; the text of the partial index
     ``ix_ledger_running``, which SQLite uses only for the very same condition."""
     return sa.literal_column(f"({RUNNING_CLOCK_SQL})", sa.Boolean)
-
-
-def months_of(filters: Filters, policy: Policy) -> Months | None:
-    """The months the filters cover, when the rollups can answer them: no filter but the
-    period, and the period's ends at the start of a month in the policy's time zone."""
-    others = ("customer", "product", "category", "severity", "site", "status", "stage")
-    if any(getattr(filters, name) for name in others):
-        return None
-    bounds: list[str | None] = []
-    for moment in (filters.start, filters.end):
-        if moment is None:
-            bounds.append(None)
-            continue
-        local = moment.astimezone(policy.tz)
-        if local != local.replace(day=1, hour=0, minute=0, second=0, microsecond=0):
-            return None
-        bounds.append(local.strftime("%Y-%m"))
-    return bounds[0], bounds[1]
 
 
 def in_months(column: sa.ColumnElement[Any], months: Months) -> list[sa.ColumnElement[bool]]:
@@ -203,3 +188,33 @@ def rebuild_rollups(conn: sa.Connection) -> int:
         conn.execute(table.delete())
         conn.execute(table.insert().from_select([c.name for c in table.columns], query))
     return int(conn.execute(sa.select(sa.func.count()).select_from(ledger)).scalar() or 0)
+
+
+# a transaction holding this ledger_state row (never committed) silences the rollup
+# triggers (migration 0010)
+BULK_KEY = "bulk"
+
+
+@contextmanager
+def bulk(conn: sa.Connection) -> Iterator[None]:
+    """Within the caller's transaction: the rollup triggers do nothing while the block
+    writes ledger rows, and the rollups are recounted from scratch when it ends. Worth it
+    when the block rewrites a good part of the ledger (a full re-derive, a large import):
+    one recount costs far less than a trigger per written row.
+
+    Other transactions never see the marker row. On PostgreSQL the ledger and its rollups
+    are locked against other writers (not readers) first: another refresh committed while
+    the block runs would otherwise change rows the recount has already read, or adjust
+    rollups the recount then replaces; it waits for this transaction instead (SQLite has
+    one writer at a time anyway). An exception leaves the transaction to be rolled back,
+    the marker with it."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            "LOCK TABLE ledger, ledger_causes, ledger_rollup, ledger_counts, ledger_hours"
+            " IN EXCLUSIVE MODE"
+        )
+    conn.execute(ledger_state.delete().where(ledger_state.c.key == BULK_KEY))
+    conn.execute(ledger_state.insert().values(key=BULK_KEY, value="1"))
+    yield
+    rebuild_rollups(conn)
+    conn.execute(ledger_state.delete().where(ledger_state.c.key == BULK_KEY))

@@ -15,10 +15,19 @@ import sqlalchemy as sa
 from eightd import services
 from eightd.analytics import Filters, kpis, pareto, refresh_ledger, trend
 from eightd.analytics.ledger import with_open_due_bounds
-from eightd.analytics.rollup import fresh_counts, months_of, rebuild_rollups
+from eightd.analytics.rollup import bulk, fresh_counts, rebuild_rollups
 from eightd.demo import demo_cases
 from eightd.store import Store
-from eightd.store.tables import ledger, ledger_causes, ledger_counts, ledger_hours, ledger_rollup
+from eightd.store.engine import read_only_options
+from eightd.store.tables import (
+    ledger,
+    ledger_causes,
+    ledger_counts,
+    ledger_dirty,
+    ledger_hours,
+    ledger_rollup,
+    ledger_state,
+)
 from tests.integration.test_analytics_kpi import NOW, POLICY, row
 
 PAST, FUTURE = NOW - timedelta(days=1), NOW + timedelta(days=1)
@@ -138,8 +147,56 @@ def test_refreshing_the_ledger_of_real_cases_keeps_the_rollups_exact(store: Stor
     stricter = dataclasses.replace(
         POLICY, analytics=dataclasses.replace(POLICY.analytics, abnormal_closure="exclude")
     )
-    with store.uow() as uow:  # another policy: every row derived again
+    with store.uow() as uow:  # another policy: every row derived again, in one recount
         refresh_ledger(uow, stricter, now=NOW)
+    assert_rollups_match_a_recount(store)
+    with store.engine.begin() as conn:  # two saved cases: through the triggers
+        numbers = conn.execute(sa.select(ledger.c.number).limit(2)).scalars().all()
+        conn.execute(ledger_dirty.insert(), [{"number": n} for n in numbers])
+    with store.uow() as uow:
+        assert refresh_ledger(uow, stricter, now=NOW) == 2
+    assert_rollups_match_a_recount(store)
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(ledger_state.c.key)).scalars().all() == ["fingerprint"]
+
+
+def _rollup_total(conn: sa.Connection) -> int:
+    return int(
+        conn.execute(sa.select(sa.func.coalesce(sa.func.sum(ledger_rollup.c.n), 0))).scalar()
+    )
+
+
+def test_a_bulk_block_silences_the_triggers_and_recounts_once_at_its_end(store: Store) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(ledger.insert(), _mixed_rows()[:1])
+    with store.engine.begin() as conn, bulk(conn):
+        conn.execute(ledger.insert(), _mixed_rows()[1:])
+        conn.execute(ledger_causes.insert(), [cause("202611-0001", "C1", "material")])
+        conn.execute(ledger.update().values(owner="QE 2"))
+        assert _rollup_total(conn) == 1  # the triggers stood aside
+        reader = store.engine.connect().execution_options(**read_only_options(store.engine))
+        with reader as other:  # nobody else sees the marker
+            assert "bulk" not in other.execute(sa.select(ledger_state.c.key)).scalars().all()
+    assert_rollups_match_a_recount(store)
+    with store.engine.connect() as conn:
+        assert _rollup_total(conn) == 4
+        assert "bulk" not in conn.execute(sa.select(ledger_state.c.key)).scalars().all()
+    with store.engine.begin() as conn:  # afterwards the triggers count again
+        conn.execute(ledger.delete().where(ledger.c.number == "202611-0003"))
+    assert_rollups_match_a_recount(store)
+
+
+def test_a_bulk_block_rolled_back_leaves_the_rollups_and_the_triggers_as_they_were(
+    store: Store,
+) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(ledger.insert(), _mixed_rows()[:2])
+    with pytest.raises(RuntimeError), store.engine.begin() as conn, bulk(conn):
+        conn.execute(ledger.delete())
+        raise RuntimeError("the load failed")
+    with store.engine.begin() as conn:
+        conn.execute(ledger.insert(), _mixed_rows()[2:])
+        assert _rollup_total(conn) == 4
     assert_rollups_match_a_recount(store)
 
 
@@ -170,8 +227,8 @@ def test_kpis_pareto_and_trend_from_the_rollups_equal_those_from_the_ledger_rows
     with store.engine.begin() as conn:
         conn.execute(ledger.insert(), rows)
         conn.execute(ledger_causes.insert(), [cause("202611-0001", "C1", "material")])
-    assert months_of(Filters(), POLICY) == (None, None)
-    assert months_of(LEDGER_ROWS, POLICY) is None
+    assert Filters().months(POLICY) == (None, None)
+    assert LEDGER_ROWS.months(POLICY) is None
     with store.engine.connect() as conn:
         for policy in (POLICY, dataclasses.replace(
             POLICY, analytics=dataclasses.replace(POLICY.analytics, paused_stops_clock=False)
@@ -249,8 +306,8 @@ def test_a_period_of_whole_months_in_the_policy_time_zone_is_read_from_the_rollu
     november = Filters(
         start=datetime(2026, 11, 1, tzinfo=POLICY.tz), end=datetime(2026, 12, 1, tzinfo=POLICY.tz)
     )
-    assert months_of(november, POLICY) == ("2026-11", "2026-12")
-    assert months_of(dataclasses.replace(november, customer="ACME"), POLICY) is None
+    assert november.months(POLICY) == ("2026-11", "2026-12")
+    assert dataclasses.replace(november, customer="ACME").months(POLICY) is None
     with store.engine.connect() as conn:
         summary = kpis(conn, POLICY, now=NOW, filters=november)
         assert summary.complaints == 3

@@ -78,3 +78,39 @@ def test_sqlite_down_and_up_again_keeps_cases_triggers_and_the_document_last(
     (row,) = again.ledger(page_size=10).rows
     assert row.number == number and row.stage_due_at is not None
     reopened.dispose()
+
+
+def _rollup_trigger_code(engine: sa.Engine) -> list[str]:
+    """The stored code of the ledger rollup triggers (SQLite) or their functions (PostgreSQL)."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            query = (
+                "SELECT pg_get_functiondef(p.oid) FROM pg_proc p"
+                " WHERE p.proname LIKE 'eightd_ledger%rollup' ORDER BY p.proname"
+            )
+        else:
+            query = (
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+                " AND name LIKE 'ledger%rollup%' ORDER BY name"
+            )
+        return [row[0] for row in conn.execute(sa.text(query))]
+
+
+def test_the_rollup_triggers_lose_their_bulk_guard_going_down_and_regain_it_going_up(
+    store_url: str,
+) -> None:
+    from alembic import command
+
+    from eightd.store.engine import _alembic_config
+
+    store = open_store(store_url, auto_upgrade=True)
+    guarded = _rollup_trigger_code(store.engine)
+    assert len(guarded) == (2 if store.engine.dialect.name == "postgresql" else 6)
+    assert all("'bulk'" in code for code in guarded)
+    with store.engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "0009")
+    plain = _rollup_trigger_code(store.engine)
+    assert len(plain) == len(guarded) and not any("'bulk'" in code for code in plain)
+    upgrade(store.engine)
+    assert _rollup_trigger_code(store.engine) == guarded
+    store.dispose()
