@@ -63,7 +63,7 @@ def server(url: str, home: Path, *, preheat: bool) -> Iterator[tuple[str, subpro
     log = (home / f"serve-{'preheat' if preheat else 'plain'}.log").open("wb")
     command = voila_command(options)
     if not preheat:  # the baseline: Voilà as it comes (`python -m voila`), no preheating
-        command = [sys.executable, "-m", "voila", *command[3:]]
+        command = [sys.executable, "-m", "voila", *command[2:]]
     process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     try:
         yield f"http://127.0.0.1:{options.port}", process

@@ -2,7 +2,8 @@
 preheated kernels (a page opens on a kernel that has already imported eightd, opened
 the store and read the policy) and idle kernels culled.
 
-This module imports neither Voilà nor the widgets: it builds the command line."""
+This module imports neither Voilà nor the widgets: it builds the command line of
+:mod:`eightd.ui.voila_main`, the script the server runs."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from eightd.ui import voila_main
+from eightd.ui.voila_main import SLOW_IMPORTS
+
 __all__ = [
+    "SLOW_IMPORTS",
     "ServeOptions",
     "free_port",
     "notebooks_dir",
@@ -26,19 +31,8 @@ __all__ = [
 ]
 
 APP_NOTEBOOKS = ("ledger.ipynb", "case.ipynb", "new.ipynb")
-# Voilà imports jupyter_server -> jupyter_events -> jsonschema, whose IRI format checker
-# (rfc3987_syntax) compiles its grammar when imported: 1.7 s of CPU at every start of the
-# server and of every kernel that reads its request, on the way to the first page. Nothing
-# the workbench runs checks IRI formats; jsonschema leaves that check out when the module
-# cannot be imported.
-SLOW_IMPORTS = ("rfc3987_syntax",)
-_RUN_VOILA = (
-    "import sys\n"
-    f"for name in {SLOW_IMPORTS!r}:\n"
-    "    sys.modules.setdefault(name, None)\n"
-    "from voila.app import main\n"
-    "sys.exit(main())"
-)
+# the server runs this script (Voilà with the landing page's kernel warmed first)
+_VOILA_MAIN = Path(voila_main.__file__)
 _SOURCE_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
@@ -75,8 +69,7 @@ def voila_command(options: ServeOptions, directory: Path | None = None) -> list[
     only the notebooks directory, kernels preheated (or not) and culled when idle."""
     args = [
         sys.executable,
-        "-c",
-        _RUN_VOILA,
+        str(_VOILA_MAIN),
         str(directory or notebooks_dir()),
         f"--port={options.port}",
         "--no-browser",
@@ -99,7 +92,8 @@ def voila_command(options: ServeOptions, directory: Path | None = None) -> list[
             if p.name not in APP_NOTEBOOKS
         )
         if others:
-            patterns = json.dumps([re.escape(name) for name in others])
+            # Voilà matches a pattern from the start of the notebook's absolute path
+            patterns = json.dumps([f".*/{re.escape(name)}$" for name in others])
             args.append(f"--VoilaKernelManager.preheat_denylist={patterns}")
     return args
 

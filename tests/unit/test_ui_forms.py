@@ -70,7 +70,7 @@ def test_serve_binds_to_this_machine_preheats_culls_and_serves_only_the_app_note
     assert str(notebooks_dir()) in command
     # the workbench's pages are preheated, another notebook of the folder is not
     denied = [a for a in command if a.startswith("--VoilaKernelManager.preheat_denylist=")]
-    assert denied == ['--VoilaKernelManager.preheat_denylist=["dashboard\\\\.ipynb"]']
+    assert denied == ['--VoilaKernelManager.preheat_denylist=[".*/dashboard\\\\.ipynb$"]']
     plain = voila_command(ServeOptions(preheat=False))
     assert not any("preheat" in arg for arg in plain)
     notebooks = sorted(p.name for p in notebooks_dir().glob("*.ipynb"))

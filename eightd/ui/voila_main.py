@@ -1,0 +1,95 @@
+"""Voilà as ``eightd serve`` runs it: ``python voila_main.py NOTEBOOKS_DIR [voila options]``.
+
+Run as a script, never imported by eightd: the server process imports neither eightd nor
+the widgets. Two changes to Voilà as it comes, both about the first page a user sees:
+
+* Voilà imports jupyter_server -> jupyter_events -> jsonschema, whose IRI format checker
+  (``rfc3987_syntax``) compiles its grammar when imported: 1.7 s of CPU at every start of
+  the server and of every kernel that reads its request. Nothing the workbench runs checks
+  IRI formats; jsonschema leaves that check out when the module cannot be imported.
+* With preheated kernels, Voilà starts one kernel per notebook at once, and on two cores
+  the landing page's kernel shares them with the others while the user waits for it. Here
+  the landing page's pool fills first; the other pools start filling once that kernel has
+  drawn the first page (a preheated kernel waits for its request to draw it), or after
+  :data:`HOLD_AT_MOST` seconds when no one asks for it. A page whose pool is still empty
+  opens on a new kernel, as Voilà does whenever a pool is used up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+SLOW_IMPORTS = ("rfc3987_syntax",)
+LANDING = "ledger.ipynb"
+HOLD_AT_MOST = 10.0  # seconds the other pools wait for the landing page's first view
+
+
+def landing_first(factory: Callable[..., type]) -> Callable[..., type]:
+    """Wrap ``voila_kernel_manager_factory`` so that its preheating manager fills the
+    landing page's pool before the others."""
+
+    def make(base: type, preheat: bool, *args: Any, **kwargs: Any) -> type:
+        manager = factory(base, preheat, *args, **kwargs)
+        if not preheat:
+            return manager
+
+        class LandingFirst(manager):  # type: ignore[valid-type, misc]
+            def __init__(self, **kwargs: Any) -> None:
+                # the constructor fills every pool: hold back all but the landing page's
+                self._held: list[tuple[str | None, dict[str, Any]]] | None = []
+                super().__init__(**kwargs)
+                held, self._held = self._held or [], None
+                if held:
+                    asyncio.get_event_loop().create_task(self._fill_after_landing(held))
+
+            def fill_if_needed(
+                self, delay: float | None = None, notebook_name: str | None = None, **kwargs: Any
+            ) -> None:
+                if self._held is not None and notebook_name != LANDING:
+                    self._held.append((notebook_name, kwargs))
+                    return
+                super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
+
+            async def _fill_after_landing(
+                self, held: list[tuple[str | None, dict[str, Any]]]
+            ) -> None:
+                try:
+                    await asyncio.wait_for(self._landing_warm(), HOLD_AT_MOST)
+                except Exception:  # a kernel that failed or took too long: fill anyway
+                    self.log.info("no first page of %s yet: the other pools fill now", LANDING)
+                for name, kwargs in held:
+                    super().fill_if_needed(delay=0, notebook_name=name, **kwargs)
+
+            async def _landing_warm(self) -> None:
+                # shielded: giving up waiting must not cancel Voilà's own tasks
+                for item in list(self._pools.get(LANDING, ())):
+                    content = await asyncio.shield(item)
+                    await asyncio.shield(content["task"])
+
+        LandingFirst.__name__ = manager.__name__
+        return LandingFirst
+
+    return make
+
+
+def main() -> int:
+    # run by its path, Python put this folder first on sys.path, where eightd's own
+    # modules (session.py, widgets.py...) would shadow any library's of the same name
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+    for name in SLOW_IMPORTS:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+    import voila.app
+
+    voila.app.voila_kernel_manager_factory = landing_first(  # type: ignore[attr-defined]
+        voila.app.voila_kernel_manager_factory  # type: ignore[attr-defined]
+    )
+    return int(voila.app.main() or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""How ``eightd serve`` runs Voilà: only the workbench's pages preheat, and the landing
+page's kernel warms before the others start (they would share its two cores)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from eightd.ui.serve import ServeOptions, notebooks_dir, voila_command
+from eightd.ui.voila_main import LANDING, landing_first
+
+
+def test_voila_itself_keeps_the_denied_notebooks_out_of_the_kernel_pools() -> None:
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    command = voila_command(ServeOptions())
+    (denied,) = [a for a in command if a.startswith("--VoilaKernelManager.preheat_denylist=")]
+    manager = voila_kernel_manager_factory(AsyncMappingKernelManager, True, 1)
+    configured = SimpleNamespace(preheat_denylist=json.loads(denied.split("=", 1)[1]))
+    # Voilà hands its filter the notebook's absolute path
+    pooled = {
+        path.name
+        for path in notebooks_dir().resolve().rglob("*.ipynb")
+        if manager._notebook_filter(configured, path)
+    }
+    assert pooled == {"ledger.ipynb", "case.ipynb", "new.ipynb"}
+
+
+class FakeManager:
+    """What the wrapper relies on in Voilà's preheating manager: the constructor fills a
+    pool per notebook; a pool holds tasks giving {"task": <rendering>}."""
+
+    log = logging.getLogger("test")
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.filled: list[str | None] = []
+        self._pools: dict[str | None, list[Any]] = {}
+        self.renders: dict[str | None, asyncio.Future[None]] = {}
+        for name in ("new.ipynb", LANDING, "case.ipynb"):
+            self.fill_if_needed(delay=0, notebook_name=name)
+
+    def fill_if_needed(
+        self, delay: float | None = None, notebook_name: str | None = None, **kwargs: Any
+    ) -> None:
+        self.filled.append(notebook_name)
+        loop = asyncio.get_event_loop()
+        render = self.renders[notebook_name] = loop.create_future()
+
+        async def start() -> dict[str, Any]:
+            return {"task": render}
+
+        self._pools.setdefault(notebook_name, []).append(loop.create_task(start()))
+
+
+def _factory(base: type, preheat: bool, pool_size: int, **kwargs: Any) -> type:
+    return base
+
+
+def test_the_other_pools_fill_only_once_the_landing_page_kernel_ran_its_notebook() -> None:
+    async def scenario() -> list[list[str | None]]:
+        manager = landing_first(_factory)(FakeManager, True, 1, page_config_hook=None)()
+        seen = [list(manager.filled)]
+        await asyncio.sleep(0.05)
+        seen.append(list(manager.filled))  # the landing kernel started, not done yet
+        manager.renders[LANDING].set_result(None)
+        await asyncio.sleep(0.05)
+        seen.append(list(manager.filled))
+        manager.fill_if_needed(notebook_name="case.ipynb")  # a refill later: at once
+        seen.append(list(manager.filled))
+        return seen
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        first, waiting, after, refill = loop.run_until_complete(scenario())
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    assert first == waiting == [LANDING]
+    assert after == [LANDING, "new.ipynb", "case.ipynb"]
+    assert refill == [*after, "case.ipynb"]
+
+
+def test_when_no_one_opens_the_landing_page_the_others_fill_after_a_while(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from eightd.ui import voila_main
+
+    monkeypatch.setattr(voila_main, "HOLD_AT_MOST", 0.05)
+
+    async def scenario() -> tuple[list[str | None], bool]:
+        manager = landing_first(_factory)(FakeManager, True, 1)()
+        await asyncio.sleep(0.2)
+        return list(manager.filled), manager.renders[LANDING].cancelled()
+
+    loop = asyncio.new_event_loop()
+    try:
+        filled, cancelled = loop.run_until_complete(scenario())
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    assert filled == [LANDING, "new.ipynb", "case.ipynb"]
+    assert not cancelled  # the landing page's kernel still waits for its first visitor
+
+
+def test_without_preheating_voila_runs_as_it_comes() -> None:
+    assert landing_first(_factory)(FakeManager, False, 1) is FakeManager
+    assert Path(voila_command(ServeOptions())[1]).name == "voila_main.py"
