@@ -85,9 +85,7 @@ def main() -> int:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]
     import voila.app
 
-    voila.app.voila_kernel_manager_factory = landing_first(  # type: ignore[attr-defined]
-        voila.app.voila_kernel_manager_factory  # type: ignore[attr-defined]
-    )
+    voila.app.voila_kernel_manager_factory = landing_first(voila.app.voila_kernel_manager_factory)
     return int(voila.app.main() or 0)
 
 
