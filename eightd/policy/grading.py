@@ -29,6 +29,7 @@ __all__ = [
     "Grade",
     "escalation",
     "escalation_changes_at",
+    "escalation_outlook",
     "grade",
     "missed_promises",
     "overdue_replies",
@@ -182,10 +183,24 @@ def escalation(
     case: Case, policy: Policy, *, now: datetime, others: Iterable[CaseSummary] = ()
 ) -> Escalation:
     """Rules ES-1, ES-2, detected from the case, the other cases and the time."""
+    return _escalation_of(
+        _fired_by_the_case(case, policy, now), _same_kind_fired(case, policy, others)
+    )
+
+
+def escalation_outlook(
+    case: Case, policy: Policy, *, now: datetime, others: Iterable[CaseSummary] = ()
+) -> tuple[Escalation, datetime | None]:
+    """:func:`escalation` at ``now`` and :func:`escalation_changes_at`, the rules read
+    once (what the ledger keeps of every case)."""
     fired = _fired_by_the_case(case, policy, now)
     same = _same_kind_fired(case, policy, others)
+    return _escalation_of(fired, same), _next_change(case, policy, now, fired, same)
+
+
+def _escalation_of(fired: list[tuple[int, Notice]], same: tuple[int, Notice] | None) -> Escalation:
     if same is not None:
-        fired.append(same)
+        fired = [*fired, same]
     top = min(lv for lv, _ in fired) if fired else None
     return Escalation(top, tuple(sorted(fired, key=lambda item: item[0])))
 
@@ -252,18 +267,33 @@ def escalation_changes_at(
     missed promise stays missed), so the level changes at most twice: it is found by
     bisection over the moments it can change at (midnights in the policy's zone, the
     moment after each promised reply falls due)."""
+    return _next_change(
+        case,
+        policy,
+        now,
+        _fired_by_the_case(case, policy, now),
+        _same_kind_fired(case, policy, others),
+    )
+
+
+def _next_change(
+    case: Case,
+    policy: Policy,
+    now: datetime,
+    fired_now: list[tuple[int, Notice]],
+    same: tuple[int, Notice] | None,
+) -> datetime | None:
     if case.is_closed:
         return None
     rules = policy.escalation
     # the other cases do not change with time: the same-kind rule is decided once
-    same = _same_kind_fired(case, policy, others)
     static = [same[0]] if same is not None else []
 
     def level(moment: datetime) -> int | None:
         levels = static + [lv for lv, _ in _fired_by_the_case(case, policy, moment)]
         return min(levels) if levels else None
 
-    current_level = level(now)
+    current_level = min(static + [lv for lv, _ in fired_now], default=None)
     candidates: set[datetime] = set()
     limits = [d for d in (rules.level1_unresolved_days, rules.level2_unresolved_days) if d]
     if limits:

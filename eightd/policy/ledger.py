@@ -30,8 +30,7 @@ from eightd.domain import Case, TeamRole
 from eightd.policy.deadlines import ClockState, schedule
 from eightd.policy.grading import (
     CaseSummary,
-    escalation,
-    escalation_changes_at,
+    escalation_outlook,
     overdue_replies,
     same_kind_matters,
 )
@@ -106,8 +105,8 @@ def ledger_facts(
         if callable(others):  # read the cases around this one only if they can matter
             others = others() if same_kind_matters(case, policy, now=now) else ()
         others = list(others)
-        level = escalation(case, policy, now=now, others=others).level
-        review = escalation_changes_at(case, policy, now=now, others=others)
+        now_level, review = escalation_outlook(case, policy, now=now, others=others)
+        level = now_level.level
     return LedgerFacts(
         owner=_owner(case),
         stage_due=stage_due,

@@ -319,7 +319,7 @@ def test_the_moment_the_escalation_changes_with_time_matches_hour_by_hour(today:
     from datetime import datetime
 
     from eightd.demo import demo_cases
-    from eightd.policy.grading import escalation, escalation_changes_at
+    from eightd.policy.grading import escalation, escalation_changes_at, escalation_outlook
 
     cases = [c for c in demo_cases(today) if not c.is_closed]
     assert cases
@@ -342,4 +342,10 @@ def test_the_moment_the_escalation_changes_with_time_matches_hour_by_hour(today:
             assert first - timedelta(hours=1) < changes <= first, (case.number, changes, first)
             assert escalation(case, POLICY, now=changes).level != level
             changing += 1
+        # what the ledger keeps: both answers from one reading of the rules
+        same_kind = [CaseSummary.of(c) for c in cases]
+        assert escalation_outlook(case, POLICY, now=now, others=same_kind) == (
+            escalation(case, POLICY, now=now, others=same_kind),
+            escalation_changes_at(case, POLICY, now=now, others=same_kind),
+        )
     assert changing >= 2  # the demo has cases that escalate as they stay open
