@@ -39,7 +39,7 @@ from eightd.policy.model import Policy
 __all__ = ["LedgerClock", "LedgerFacts", "ledger_facts", "policy_fingerprint"]
 
 # bump when what ledger_facts computes changes, so stored facts are recomputed
-LEDGER_RULES = "3"
+LEDGER_RULES = "4"
 REPLY = "reply"  # the key of a promised reply's clock
 
 
@@ -56,6 +56,8 @@ class LedgerClock:
 @dataclass(frozen=True)
 class LedgerFacts:
     owner: str
+    # the deadline of the current stage's clock; for a stage without one (D1, D2, D5-D7)
+    # the nearest deadline still running (the ledger's "next due")
     stage_due: datetime | None
     stage_soon: datetime | None
     paused: bool
@@ -95,6 +97,10 @@ def ledger_facts(
             clocks.append(item)
             if clock.key == case.stage.value:
                 stage_due, stage_soon = item.due, item.soon
+        if stage_due is None and not paused and clocks:
+            # a stage without a clock of its own (D1, D2, D5-D7): the next deadline running
+            nearest = min(clocks, key=lambda item: item.due)
+            stage_due, stage_soon = nearest.due, nearest.soon
         for i in overdue_replies(case, now=datetime.max.replace(tzinfo=now.tzinfo)):
             due = case.contacts[i].next_reply_due
             if due is not None:  # a promised reply is only ever overdue, never "due soon"

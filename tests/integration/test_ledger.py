@@ -10,7 +10,7 @@ import pytest
 from eightd.application import Application
 from eightd.domain import TeamMember, TeamRole
 from eightd.errors import ValidationError
-from eightd.policy import load_policy, parse_policy
+from eightd.policy import ClockState, load_policy, parse_policy
 from eightd.policy.loader import DEFAULT_POLICY_PATH
 from eightd.settings import Settings
 from eightd.store import Store
@@ -79,6 +79,26 @@ def test_ledger_page_counts_filters_sorts_and_pages(demo: Application) -> None:
     with pytest.raises(ValidationError) as err:
         demo.ledger(sort="nonsense")
     assert err.value.field == "sort"
+
+
+def test_next_due_is_the_stage_deadline_else_the_nearest_one_still_running(
+    demo: Application,
+) -> None:
+    """The ledger's "next due": the current stage's own clock (D0, D3, D4, D8); at a stage
+    without one (D1, D2, D5-D7) the nearest deadline still running, never a blank."""
+    running = {ClockState.DUE, ClockState.DUE_SOON, ClockState.OVERDUE}
+    checked = set()
+    for row in demo.ledger({"status": "open"}, page_size=1000).rows:
+        _, assessment = demo.assess(row.number)
+        clocks = [c for c in assessment.clocks if c.state in running and c.due is not None]
+        if any(c.paused for c in clocks if c.key == row.stage):
+            continue
+        live = [c for c in clocks if not c.paused or c.state is ClockState.OVERDUE]
+        own = [c.due for c in live if c.key == row.stage]
+        expected = own[0] if own else min((c.due for c in live), default=None)
+        assert row.stage_due_at == expected, row.number
+        checked.add(row.stage if own else "other")
+    assert {"other"} <= checked and checked - {"other"}  # both kinds among the demo cases
 
 
 def test_a_save_updates_the_ledger_row(demo: Application) -> None:
