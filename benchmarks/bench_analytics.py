@@ -178,12 +178,12 @@ def load(engine: sa.Engine, n: int, search_n: int, through_triggers: int) -> Non
     with engine.begin() as conn, bulk(conn):
         for batch in _batches(itertools.islice(rows, max(0, n - through_triggers))):
             conn.execute(ledger.insert(), batch)
-            conn.execute(ledger_causes.insert(), list(cause_rows([r["number"] for r in batch])))
+            _insert_causes(conn, batch)
             numbers += [r["number"] for r in batch]
     for batch in _batches(rows, 1000):
         with engine.begin() as conn:
             conn.execute(ledger.insert(), batch)
-            conn.execute(ledger_causes.insert(), list(cause_rows([r["number"] for r in batch])))
+            _insert_causes(conn, batch)
         numbers += [r["number"] for r in batch]
     with engine.begin() as conn:
         rng = random.Random(3)
@@ -213,6 +213,12 @@ def load(engine: sa.Engine, n: int, search_n: int, through_triggers: int) -> Non
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         # VACUUM runs outside a transaction on PostgreSQL
         conn.exec_driver_sql("ANALYZE" if engine.dialect.name == "sqlite" else "VACUUM ANALYZE")
+
+
+def _insert_causes(conn: sa.Connection, batch: list[dict[str, Any]]) -> None:
+    causes = list(cause_rows([r["number"] for r in batch]))
+    if causes:  # an empty list would insert one row of defaults
+        conn.execute(ledger_causes.insert(), causes)
 
 
 def _rollup_snapshot(conn: sa.Connection) -> dict[str, list[tuple[Any, ...]]]:
