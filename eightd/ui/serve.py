@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eightd.ui import voila_main
-from eightd.ui.voila_main import SLOW_IMPORTS
 
 __all__ = [
     "SLOW_IMPORTS",
@@ -33,6 +32,7 @@ __all__ = [
 APP_NOTEBOOKS = ("ledger.ipynb", "case.ipynb", "new.ipynb")
 # the server runs this script (Voilà with the landing page's kernel warmed first)
 _VOILA_MAIN = Path(voila_main.__file__)
+SLOW_IMPORTS = voila_main.SLOW_IMPORTS
 _SOURCE_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
