@@ -12,9 +12,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from eightd.ui.session import PAGES, Session, prepare
+from eightd.ui.session import PAGES, Session, prepare, query_string
 
-__all__ = ["PAGES", "Session", "page", "prepare", "show"]
+__all__ = ["PAGES", "Session", "page", "prepare", "query_string", "show"]
 
 
 def page(name: str, query: str | None = "", *, app: Any = None) -> widgets.Widget:

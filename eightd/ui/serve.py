@@ -20,11 +20,9 @@ from pathlib import Path
 from eightd.ui import voila_main
 
 __all__ = [
-    "SLOW_IMPORTS",
     "ServeOptions",
     "free_port",
     "notebooks_dir",
-    "skip_slow_imports",
     "voila_command",
     "voila_env",
 ]
@@ -32,7 +30,6 @@ __all__ = [
 APP_NOTEBOOKS = ("ledger.ipynb", "case.ipynb", "new.ipynb")
 # the server runs this script (Voilà with the landing page's kernel warmed first)
 _VOILA_MAIN = Path(voila_main.__file__)
-SLOW_IMPORTS = voila_main.SLOW_IMPORTS
 _SOURCE_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
@@ -96,12 +93,6 @@ def voila_command(options: ServeOptions, directory: Path | None = None) -> list[
             patterns = json.dumps([f".*/{re.escape(name)}$" for name in others])
             args.append(f"--VoilaKernelManager.preheat_denylist={patterns}")
     return args
-
-
-def skip_slow_imports() -> None:
-    """In a page's kernel: let Voilà's request helper load without :data:`SLOW_IMPORTS`."""
-    for name in SLOW_IMPORTS:
-        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
 def voila_env(options: ServeOptions, base: Mapping[str, str] | None = None) -> dict[str, str]:

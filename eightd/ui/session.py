@@ -2,7 +2,8 @@
 and the links between the pages of the workbench.
 
 A page is opened by a URL (``case.ipynb?number=202611-0003&lang=zh``); the notebook reads
-its query string (``voila.utils.get_query_string()``) and builds a session from it.
+its query string (:func:`query_string`, Voilà's ``get_query_string``) and builds a session
+from it.
 Settings come from the environment (``EIGHTD_DATABASE_URL``, ``EIGHTD_POLICY`` ...) as
 everywhere else; ``EIGHTD_AT`` fixes the clock (demos, tests). The URL chooses the page's
 case and language, never who acts: the acting user is the authenticated one
@@ -13,7 +14,9 @@ the account running ``eightd serve``. A ``user`` parameter in the URL is ignored
 
 from __future__ import annotations
 
+import json
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,7 +27,7 @@ from eightd.application import Application
 from eightd.i18n import normalize_lang, t
 from eightd.settings import Settings
 
-__all__ = ["PAGES", "Session", "fixed_clock", "prepare"]
+__all__ = ["PAGES", "Session", "fixed_clock", "prepare", "query_string"]
 
 PAGES = ("ledger", "case", "new", "dashboard")
 
@@ -58,12 +61,52 @@ def prepare() -> Application:
     )
     for module in (*pages, "eightd.diagrams"):
         importlib.import_module(module)
-    if "VOILA_PREHEAT" in os.environ:  # a Voilà kernel: its request helper, without the slow
-        from eightd.ui.serve import skip_slow_imports  # part of Voilà's imports
-
-        skip_slow_imports()
-        importlib.import_module("voila.utils")
+    if _preheated():  # a preheated Voilà kernel: the request's reader too
+        importlib.import_module("websockets.sync.client")
     return app
+
+
+def _preheated() -> bool:
+    return os.environ.get("VOILA_PREHEAT", "False") != "False"
+
+
+def query_url(kernel_id: str) -> str:
+    """Where a preheated kernel receives its request, as Voilà's own helper computes it."""
+    protocol = os.environ.get("VOILA_WS_PROTOCOL", "ws")
+    host = os.environ.get("VOILA_APP_IP", "127.0.0.1")
+    port = os.environ.get("VOILA_APP_PORT", "8866")
+    base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
+    return f"{protocol}://{host}:{port}{base}voila/query/{kernel_id}"
+
+
+def query_string() -> str:
+    """The query string of the request that opened this page: in a preheated kernel,
+    wait for the request Voilà sends it (what ``voila.utils.get_query_string`` does),
+    else read it from the kernel's environment.
+
+    Voilà's helper lives in a module whose imports (Jupyter's server and the lab's
+    configuration) cost every kernel about half a second of CPU before the first page;
+    this one speaks the same few lines of protocol with the websockets client Voilà
+    uses. A kernel whose environment does not look as expected uses Voilà's helper."""
+    if not _preheated():
+        return os.environ.get("QUERY_STRING", "")
+    kernel_id = os.environ.get("VOILA_KERNEL_ID")
+    if not kernel_id:
+        from voila.utils import get_query_string
+
+        return str(get_query_string() or "")
+    from websockets.sync.client import connect
+
+    url = query_url(kernel_id)
+    try:
+        with connect(url, open_timeout=5) as socket:
+            info = socket.recv()
+    except (OSError, TimeoutError) as error:
+        warnings.warn(f"no request from {url}: {error}", stacklevel=2)
+        return os.environ.get("QUERY_STRING", "")
+    for key, value in json.loads(info).items():
+        os.environ[key] = value
+    return os.environ.get("QUERY_STRING", "")
 
 
 @dataclass

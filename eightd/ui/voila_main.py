@@ -13,6 +13,12 @@ the widgets. Two changes to Voilà as it comes, both about the first page a user
   drawn the first page (a preheated kernel waits for its request to draw it), or after
   :data:`HOLD_AT_MOST` seconds when no one asks for it. A page whose pool is still empty
   opens on a new kernel, as Voilà does whenever a pool is used up.
+* Voilà renders every page with a new nbconvert exporter, whose new Jinja environment
+  compiles the page templates again: about 0.6 s of the server's CPU per kernel (1.5 s
+  while a kernel starts beside it), during which the server answers nothing, not even the
+  scripts of the page a user waits for. Here the compiled templates are kept in Jinja's
+  bytecode cache (a private folder of the user's in the temporary directory), checked
+  against the template's source on every use.
 """
 
 from __future__ import annotations
@@ -76,6 +82,22 @@ def landing_first(factory: Callable[..., type]) -> Callable[..., type]:
     return make
 
 
+def compile_templates_once() -> None:
+    """Give every nbconvert exporter's Jinja environment one bytecode cache."""
+    from jinja2 import FileSystemBytecodeCache
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    cache = FileSystemBytecodeCache()  # Jinja's per-user folder, created private
+    create = TemplateExporter._create_environment
+
+    def _create_environment(self: TemplateExporter) -> Any:
+        environment = create(self)
+        environment.bytecode_cache = cache
+        return environment
+
+    TemplateExporter._create_environment = _create_environment  # type: ignore[method-assign]
+
+
 def main() -> int:
     # run by its path, Python put this folder first on sys.path, where eightd's own
     # modules (session.py, widgets.py...) would shadow any library's of the same name
@@ -85,6 +107,7 @@ def main() -> int:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]
     import voila.app
 
+    compile_templates_once()
     voila.app.voila_kernel_manager_factory = landing_first(voila.app.voila_kernel_manager_factory)
     return int(voila.app.main() or 0)
 

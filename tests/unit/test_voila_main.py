@@ -113,3 +113,78 @@ def test_when_no_one_opens_the_landing_page_the_others_fill_after_a_while(
 def test_without_preheating_voila_runs_as_it_comes() -> None:
     assert landing_first(_factory)(FakeManager, False, 1) is FakeManager
     assert Path(voila_command(ServeOptions())[1]).name == "voila_main.py"
+
+
+VOILA_ENV = ("VOILA_PREHEAT", "VOILA_KERNEL_ID", "VOILA_APP_PORT", "VOILA_SERVER_URL")
+
+
+def _voila_kernel_env(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
+    for name in ("VOILA_WS_PROTOCOL", "VOILA_APP_IP", "VOILA_WS_BASE_URL", "QUERY_STRING"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k-123")
+    monkeypatch.setenv("VOILA_APP_PORT", str(port))
+    monkeypatch.setenv("VOILA_SERVER_URL", "/hub/user/qe/")
+
+
+# Voilà's helper leaves the event loop it made in its thread unclosed (collected here)
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_preheated_page_asks_for_its_request_where_voila_itself_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import voila.utils
+
+    from eightd.ui.session import query_url
+
+    _voila_kernel_env(monkeypatch, 8877)
+    asked: list[str] = []
+
+    async def request_info(url: str) -> None:
+        asked.append(url)
+
+    monkeypatch.setattr(voila.utils, "_get_request_info", request_info)
+    voila.utils.wait_for_request()
+    import gc
+
+    gc.collect()
+    assert asked == [query_url("k-123")] == ["ws://127.0.0.1:8877/hub/user/qe/voila/query/k-123"]
+
+
+def test_a_preheated_page_reads_the_query_string_voila_sends_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from websockets.sync.server import serve
+
+    from eightd.ui import query_string
+
+    paths: list[str] = []
+
+    def handler(socket: Any) -> None:  # what Voilà's RequestInfoSocketHandler sends
+        paths.append(socket.request.path)
+        socket.send(json.dumps({"QUERY_STRING": "number=202611-0003&lang=zh", "SERVER_PORT": "1"}))
+
+    with serve(handler, "127.0.0.1", 0) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        _voila_kernel_env(monkeypatch, server.socket.getsockname()[1])
+        monkeypatch.delenv("SERVER_PORT", raising=False)
+        assert query_string() == "number=202611-0003&lang=zh"
+        server.shutdown()
+    assert paths == ["/hub/user/qe/voila/query/k-123"]
+    import os
+
+    assert os.environ["SERVER_PORT"] == "1"  # the request's variables, as Voilà sets them
+    monkeypatch.delenv("SERVER_PORT")
+
+
+def test_a_page_on_a_plain_kernel_reads_the_query_string_from_its_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from eightd.ui import query_string
+
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", "lang=en")
+    assert query_string() == "lang=en"
+    monkeypatch.delenv("VOILA_PREHEAT")
+    assert query_string() == "lang=en"
