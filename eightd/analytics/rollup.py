@@ -77,7 +77,9 @@ Months = tuple[str | None, str | None]
 def running() -> sa.ColumnElement[bool]:
     """Ledger rows with a clock still running; the text of the partial index
     ``ix_ledger_running``, which SQLite uses only for the very same condition."""
-    return sa.literal_column(f"({RUNNING_CLOCK_SQL})", sa.Boolean)
+    # text, not a Boolean column: SQLite would compare a Boolean with 1, and a condition
+    # worded otherwise than the index's does not use it
+    return sa.text(f"({RUNNING_CLOCK_SQL})")  # type: ignore[return-value]
 
 
 def in_months(column: sa.ColumnElement[Any], months: Months) -> list[sa.ColumnElement[bool]]:
