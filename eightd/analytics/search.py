@@ -5,7 +5,9 @@ their 5-Why chains) and corrective actions. Chinese has no spaces between words,
 text is cut into overlapping character pairs (bigrams: 镀层脱落 -> 镀层 层脱 脱落); other
 words are lower-cased and stemmed with the Snowball English stemmer (cracked -> crack).
 The terms are indexed by SQLite FTS5 (ranked by BM25) or by a PostgreSQL tsvector with a GIN
-index (ranked by ts_rank); a query is cut the same way and matches any of its terms.
+index (ranked by ts_rank); a query is cut the same way, without the English function words
+(the, after, was ...: they say nothing of a defect, and match most cases), and matches any
+of its terms.
 
 On top of the search: suggestions of verified root causes and actions while a QE works D4 /
 D5 (:func:`suggestions`), and the read-across (横向展开) list of other products and plants
@@ -41,6 +43,16 @@ __all__ = [
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 _MAX_QUERY_TERMS = 64
+# English function words, left out of queries (a query of nothing else keeps them)
+_STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers him his how i if in into is
+    it its itself just me more most my no nor not now of off on once only or other our
+    out over own same she should so some such than that the their them then there these
+    they this those through to too under until up very was we were what when where which
+    while who whom why will with would you your""".split()
+)
 
 
 @cache
@@ -50,23 +62,28 @@ def _stemmer() -> Any:
     return snowballstemmer.stemmer("english")
 
 
-def search_terms(text: str) -> list[str]:
+def search_terms(text: str, *, query: bool = False) -> list[str]:
     """The index terms of ``text``: CJK bigrams (a lone character stays itself) and stemmed
-    words, in order of appearance."""
+    words, in order of appearance; of a ``query``, without the English function words
+    (unless there is nothing else)."""
     normal = unicodedata.normalize("NFKC", text).lower()
     terms: list[str] = []
     position = 0
     for match in _CJK.finditer(normal):
-        terms += _words(normal[position : match.start()])
+        terms += _words(normal[position : match.start()], query)
         run = match.group()
         terms += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
         position = match.end()
-    terms += _words(normal[position:])
+    terms += _words(normal[position:], query)
+    if query and not terms:
+        return search_terms(text)
     return terms
 
 
-def _words(text: str) -> list[str]:
+def _words(text: str, query: bool = False) -> list[str]:
     words = [w for w in _WORD.findall(text) if len(w) > 1 or w.isdigit()]
+    if query:
+        words = [w for w in words if w not in _STOP_WORDS]
     return list(_stemmer().stemWords(words))
 
 
@@ -130,7 +147,7 @@ def similar_cases(
 ) -> list[Similar]:
     """Past cases whose text shares the most with ``query`` (a complaint text, or a case's
     text), best first; filtered by product, customer and the 5M1E bone of a verified cause."""
-    terms = list(dict.fromkeys(search_terms(query)))[:_MAX_QUERY_TERMS]
+    terms = list(dict.fromkeys(search_terms(query, query=True)))[:_MAX_QUERY_TERMS]
     if not terms:
         raise ValidationError("query", "analytics.similar.no_terms")
     if conn.dialect.name == "postgresql":

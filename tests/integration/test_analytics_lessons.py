@@ -53,6 +53,14 @@ def test_search_terms_are_chinese_bigrams_and_stemmed_words() -> None:
     assert search_terms("ＡＢＣ１２ 镜") == ["abc12", "镜"]  # full-width folded
 
 
+def test_a_query_leaves_out_the_english_function_words_unless_it_has_nothing_else() -> None:
+    text = "Cracks in the solder joints after the vibration test"
+    assert search_terms(text, query=True) == ["crack", "solder", "joint", "vibrat", "test"]
+    assert "after" in search_terms(text)  # the index keeps every word
+    assert search_terms("after the", query=True) == ["after", "the"]
+    assert search_terms("the 镀层", query=True) == ["镀层"]
+
+
 def test_a_chinese_query_finds_the_earlier_case(demo_store: Store) -> None:
     earlier = demo("202609-0004")
     assert "膜层脱落" in earlier.title
