@@ -5,8 +5,9 @@ the widgets. Two changes to Voilà as it comes, both about the first page a user
 
 * Voilà imports jupyter_server -> jupyter_events -> jsonschema, whose IRI format checker
   (``rfc3987_syntax``) compiles its grammar when imported: 1.7 s of CPU at every start of
-  the server and of every kernel that reads its request. Nothing the workbench runs checks
-  IRI formats; jsonschema leaves that check out when the module cannot be imported.
+  the server. Nothing the workbench runs checks IRI formats; jsonschema leaves that check
+  out when the module cannot be imported. (The pages' kernels do not import Voilà at all:
+  they read their request with :func:`eightd.ui.session.query_string`.)
 * With preheated kernels, Voilà starts one kernel per notebook at once, and on two cores
   the landing page's kernel shares them with the others while the user waits for it. Here
   the landing page's pool fills first; the other pools start filling once that kernel has
