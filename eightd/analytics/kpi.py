@@ -204,15 +204,23 @@ def _rollup_groups(
     settled = sa.and_(*(r[f"{key.lower()}_state"] != "open" for key in CLOCK_KEYS))
     late = r.last_due_month < this_month  # '9999' (none) never is
     ahead = sa.and_(r.first_due_month > this_month, r.last_due_month >= this_month)
-    kind = sa.case((settled, "settled"), (late, "late"), else_="ahead")
+    stops = policy.analytics.paused_stops_clock
+    late_now = sa.and_(late, r.paused.is_(False)) if stops else late
+    # a running clock of a row all of whose running clocks were due before this month
+    # is running late (the verdict, as _verdict gives it row by row)
+    verdicts = [
+        sa.case(
+            (sa.and_(late_now, r[f"{key.lower()}_state"] == "open"), _RUNNING_LATE),
+            else_=r[f"{key.lower()}_state"],
+        )
+        for key in CLOCK_KEYS
+    ]
     keys: list[sa.ColumnElement[Any]] = [
-        kind,
         r.status,
         r.closure_kind == "abnormal",
         r.satisfaction,
         r.recurrence,
-        r.paused,
-        *(r[f"{key.lower()}_state"] for key in CLOCK_KEYS),
+        *verdicts,
     ]
     query = (
         sa.select(
@@ -226,15 +234,7 @@ def _rollup_groups(
         .where(sa.or_(settled, late, ahead), *in_months(r.month, months))
         .group_by(*(sa.literal_column(f"k{i}") for i in range(len(keys))))
     )
-    stops = policy.analytics.paused_stops_clock
-    rows = []
-    for row in conn.execute(query):
-        values = list(row)
-        kind_of, paused = values[0], bool(values[5])
-        states = values[6 : 6 + len(CLOCK_KEYS)]
-        if kind_of == "late" and not (paused and stops):
-            states = [_RUNNING_LATE if v == "open" else v for v in states]
-        rows.append(([*values[1:5], *states], row))
+    rows = ((list(row)[: len(keys)], row) for row in conn.execute(query))
     groups, sums = _collect(rows)
     c = ledger.c
     around = sa.or_(c.first_open_due.is_(None), c.first_open_due < next_start)

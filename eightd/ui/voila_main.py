@@ -48,6 +48,8 @@ def landing_first(factory: Callable[..., type]) -> Callable[..., type]:
             def __init__(self, **kwargs: Any) -> None:
                 # the constructor fills every pool: hold back all but the landing page's
                 self._held: list[tuple[str | None, dict[str, Any]]] | None = []
+                # per notebook, the pool items handed out whose refill waits for their page
+                self._taken: dict[str | None, list[Any]] = {}
                 super().__init__(**kwargs)
                 held, self._held = self._held or [], None
                 if held:
@@ -59,23 +61,63 @@ def landing_first(factory: Callable[..., type]) -> Callable[..., type]:
                 if self._held is not None and notebook_name != LANDING:
                     self._held.append((notebook_name, kwargs))
                     return
+                taken = self._taken.get(notebook_name)
+                if delay is None and taken and os.environ.get("AB_REFILL") == "1":
+                    asyncio.get_event_loop().create_task(
+                        self._refill_when_drawn(taken.pop(0), notebook_name, kwargs)
+                    )
+                    return
                 super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
+
+            async def get_rendered_notebook(
+                self, notebook_name: str, *args: Any, **kwargs: Any
+            ) -> Any:
+                # the pool item Voilà is about to hand out (it pops it before its first await)
+                pool = self._pools.get(notebook_name) or [None]
+                item, taken = pool[0], self._taken.setdefault(notebook_name, [])
+                if item is not None:
+                    taken.append(item)
+                try:
+                    return await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+                except BaseException:  # no refill follows a kernel that failed to start
+                    if item in taken:
+                        taken.remove(item)
+                    raise
+
+            async def _refill_when_drawn(
+                self, item: Any, notebook_name: str | None, kwargs: dict[str, Any]
+            ) -> None:
+                try:
+                    await asyncio.wait_for(self._drawn(item), HOLD_AT_MOST)
+                except Exception:  # a page that failed or took too long: refill anyway
+                    pass
+                super().fill_if_needed(
+                    delay=float(os.environ.get("AB_REFILL_DELAY", "0")),
+                    notebook_name=notebook_name,
+                    **kwargs,
+                )
+
+            @staticmethod
+            async def _drawn(item: Any) -> None:
+                # shielded: giving up waiting must not cancel Voilà's own tasks
+                content = await asyncio.shield(item)
+                await asyncio.shield(content["task"])
 
             async def _fill_after_landing(
                 self, held: list[tuple[str | None, dict[str, Any]]]
             ) -> None:
                 try:
                     await asyncio.wait_for(self._landing_warm(), HOLD_AT_MOST)
+                    delay = float(os.environ.get("AB_GRACE", "0"))
                 except Exception:  # a kernel that failed or took too long: fill anyway
                     self.log.info("no first page of %s yet: the other pools fill now", LANDING)
+                    delay = 0
                 for name, kwargs in held:
-                    super().fill_if_needed(delay=0, notebook_name=name, **kwargs)
+                    super().fill_if_needed(delay=delay, notebook_name=name, **kwargs)
 
             async def _landing_warm(self) -> None:
-                # shielded: giving up waiting must not cancel Voilà's own tasks
                 for item in list(self._pools.get(LANDING, ())):
-                    content = await asyncio.shield(item)
-                    await asyncio.shield(content["task"])
+                    await self._drawn(item)
 
         LandingFirst.__name__ = manager.__name__
         return LandingFirst
