@@ -111,23 +111,33 @@ def refresh_ledger(
     by = keeper.policy.escalation.same_kind_by
     done = 0
     after: tuple[datetime, str] | None = None
+    # the cases around the pages, by kind: a case is compared only with those that can be
+    # of its kind (same category and product where the rule asks for them). The pages come
+    # in receipt order, so the window slides: each page reads only the cases that entered
+    # it since the page before, and forgets those that left it.
+    groups: dict[tuple[object, object], tuple[list[datetime], list[CaseSummary]]] = {}
+    read_to: datetime | None = None  # the window holds every case received before this
     while True:
         keys = uow.cases.stale_ledger(fingerprint, after=after, limit=batch, review_due=due)
         if not keys:
             break
         after = keys[-1]
-        # the cases around this page, by kind: a case is compared only with those that
-        # can be of its kind (same category and product where the rule asks for them)
-        groups: dict[tuple[object, object], tuple[list[datetime], list[CaseSummary]]] = {}
         if same_kind:
-            rows = uow.cases.list(
-                received_from=keys[0][0] - window,
-                received_to=keys[-1][0] + window + timedelta(seconds=1),
-            )
-            for summary in sorted((_summary_of(row) for row in rows), key=_received):
-                times, members = groups.setdefault(_kind(summary, by), ([], []))
-                times.append(summary.received_at)
-                members.append(summary)
+            start = keys[0][0] - window
+            end = keys[-1][0] + window + timedelta(seconds=1)
+            if read_to is None or end > read_to:
+                rows = uow.cases.list(
+                    received_from=start if read_to is None else max(start, read_to),
+                    received_to=end,
+                )
+                for summary in sorted((_summary_of(row) for row in rows), key=_received):
+                    times, members = groups.setdefault(_kind(summary, by), ([], []))
+                    times.append(summary.received_at)
+                    members.append(summary)
+                read_to = end
+            for times, members in groups.values():
+                gone = bisect.bisect_left(times, start)
+                del times[:gone], members[:gone]
         out = []
         for stored in uow.cases.load(numbers=[number for _, number in keys]):
             case = stored.case
