@@ -44,15 +44,14 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 _MAX_QUERY_TERMS = 64
 # English function words, left out of queries (a query of nothing else keeps them)
-_STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
+_STOP_TEXT = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each
     few for from further had has have having he her here hers him his how i if in into is
     it its itself just me more most my no nor not now of off on once only or other our
     out over own same she should so some such than that the their them then there these
     they this those through to too under until up very was we were what when where which
-    while who whom why will with would you your""".split()
-)
+    while who whom why will with would you your"""
+_STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
 @cache

@@ -12,8 +12,12 @@ the widgets. Two changes to Voilà as it comes, both about the first page a user
   the landing page's kernel shares them with the others while the user waits for it. Here
   the landing page's pool fills first; the other pools start filling once that kernel has
   drawn the first page (a preheated kernel waits for its request to draw it), or after
-  :data:`HOLD_AT_MOST` seconds when no one asks for it. A page whose pool is still empty
-  opens on a new kernel, as Voilà does whenever a pool is used up.
+  :data:`HOLD_AT_MOST` seconds when no one asks for it, and :data:`LANDING_GRACE` later
+  (the browser's part of the first page). A page whose pool is still empty opens on a new
+  kernel, as Voilà does whenever a pool is used up.
+* Voilà refills a pool one second after it handed out a kernel, while that kernel still
+  imports and draws the page a user waits for: the new kernel halves the cores it gets.
+  Here a pool refills once the page that took its kernel is drawn.
 * Voilà renders every page with a new nbconvert exporter, whose new Jinja environment
   compiles the page templates again: about 0.6 s of the server's CPU per kernel (1.5 s
   while a kernel starts beside it), during which the server answers nothing, not even the
@@ -25,6 +29,7 @@ the widgets. Two changes to Voilà as it comes, both about the first page a user
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -33,6 +38,7 @@ from typing import Any
 SLOW_IMPORTS = ("rfc3987_syntax",)
 LANDING = "ledger.ipynb"
 HOLD_AT_MOST = 10.0  # seconds the other pools wait for the landing page's first view
+LANDING_GRACE = 2.0  # and then, while the browser loads and draws it
 
 
 def landing_first(factory: Callable[..., type]) -> Callable[..., type]:
@@ -62,7 +68,7 @@ def landing_first(factory: Callable[..., type]) -> Callable[..., type]:
                     self._held.append((notebook_name, kwargs))
                     return
                 taken = self._taken.get(notebook_name)
-                if delay is None and taken and os.environ.get("AB_REFILL") == "1":
+                if delay is None and taken:  # Voilà's refill once it handed out a kernel
                     asyncio.get_event_loop().create_task(
                         self._refill_when_drawn(taken.pop(0), notebook_name, kwargs)
                     )
@@ -87,15 +93,10 @@ def landing_first(factory: Callable[..., type]) -> Callable[..., type]:
             async def _refill_when_drawn(
                 self, item: Any, notebook_name: str | None, kwargs: dict[str, Any]
             ) -> None:
-                try:
+                # a page that failed or took too long: refill anyway
+                with contextlib.suppress(Exception):
                     await asyncio.wait_for(self._drawn(item), HOLD_AT_MOST)
-                except Exception:  # a page that failed or took too long: refill anyway
-                    pass
-                super().fill_if_needed(
-                    delay=float(os.environ.get("AB_REFILL_DELAY", "0")),
-                    notebook_name=notebook_name,
-                    **kwargs,
-                )
+                super().fill_if_needed(delay=0, notebook_name=notebook_name, **kwargs)
 
             @staticmethod
             async def _drawn(item: Any) -> None:
@@ -108,7 +109,7 @@ def landing_first(factory: Callable[..., type]) -> Callable[..., type]:
             ) -> None:
                 try:
                     await asyncio.wait_for(self._landing_warm(), HOLD_AT_MOST)
-                    delay = float(os.environ.get("AB_GRACE", "0"))
+                    delay = LANDING_GRACE  # the browser still draws the landing page
                 except Exception:  # a kernel that failed or took too long: fill anyway
                     self.log.info("no first page of %s yet: the other pools fill now", LANDING)
                     delay = 0
