@@ -58,6 +58,13 @@ class FakeManager:
 
         self._pools.setdefault(notebook_name, []).append(loop.create_task(start()))
 
+    async def get_rendered_notebook(self, notebook_name: str, **kwargs: Any) -> Any:
+        # as Voilà: pop the pool's kernel, await it, ask for a refill, hand it out
+        item = self._pools[notebook_name].pop(0)
+        content = await item
+        self.fill_if_needed(delay=None, notebook_name=notebook_name)
+        return content["task"]
+
 
 def _factory(base: type, preheat: bool, pool_size: int, **kwargs: Any) -> type:
     return base
@@ -188,3 +195,30 @@ def test_a_page_on_a_plain_kernel_reads_the_query_string_from_its_environment(
     assert query_string() == "lang=en"
     monkeypatch.delenv("VOILA_PREHEAT")
     assert query_string() == "lang=en"
+
+
+def test_a_pool_refills_only_once_the_page_that_took_its_kernel_is_drawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from eightd.ui import voila_main
+
+    monkeypatch.setattr(voila_main, "LANDING_GRACE", 0.0)
+
+    async def scenario() -> tuple[list[str | None], list[str | None]]:
+        manager = landing_first(_factory)(FakeManager, True, 1)()
+        render = manager.renders[LANDING]
+        await manager.get_rendered_notebook(LANDING)
+        await asyncio.sleep(0.05)
+        while_drawing = [n for n in manager.filled if n == LANDING]
+        render.set_result(None)  # the kernel drew the page
+        await asyncio.sleep(0.05)
+        return while_drawing, [n for n in manager.filled if n == LANDING]
+
+    loop = asyncio.new_event_loop()
+    try:
+        while_drawing, after = loop.run_until_complete(scenario())
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    assert while_drawing == [LANDING]  # only the first kernel: no refill beside it
+    assert after == [LANDING, LANDING]
