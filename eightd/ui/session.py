@@ -95,13 +95,14 @@ def query_string() -> str:
         from voila.utils import get_query_string
 
         return str(get_query_string() or "")
+    from websockets.exceptions import WebSocketException
     from websockets.sync.client import connect
 
     url = query_url(kernel_id)
     try:
         with connect(url, open_timeout=5) as socket:
             info = socket.recv()
-    except (OSError, TimeoutError) as error:
+    except (OSError, WebSocketException) as error:  # refused, timed out, closed
         warnings.warn(f"no request from {url}: {error}", stacklevel=2)
         return os.environ.get("QUERY_STRING", "")
     for key, value in json.loads(info).items():

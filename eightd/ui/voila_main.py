@@ -1,7 +1,7 @@
 """Voilà as ``eightd serve`` runs it: ``python voila_main.py NOTEBOOKS_DIR [voila options]``.
 
 Run as a script, never imported by eightd: the server process imports neither eightd nor
-the widgets. Two changes to Voilà as it comes, both about the first page a user sees:
+the widgets. Four changes to Voilà as it comes, all about the first page a user sees:
 
 * Voilà imports jupyter_server -> jupyter_events -> jsonschema, whose IRI format checker
   (``rfc3987_syntax``) compiles its grammar when imported: 1.7 s of CPU at every start of
