@@ -106,23 +106,33 @@ def kernel_rss_mib(server_pid: int) -> list[float]:
     return out
 
 
-def measure(
-    page: Page, url: str, home: Path, number: str, *, preheat: bool, views: int, launches: int
-) -> dict[str, float]:
-    starts, firsts = [], []
-    for _ in range(launches - 1):  # the last launch also serves the case views
-        started = time.perf_counter()
-        with server(url, home, preheat=preheat) as (base, _process):
-            wait_up(base)
-            firsts.append(view(page, f"{base}/voila/render/ledger.ipynb?lang=en", READY_LEDGER))
-            starts.append(time.perf_counter() - started)
-            page.goto("about:blank")
-        time.sleep(2)  # the stopped server's kernels exit
+@contextmanager
+def launched(
+    page: Page, url: str, home: Path, *, preheat: bool, starts: list[float], firsts: list[float]
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A server started and its ledger drawn in the browser, both timed (appended to
+    ``starts`` and ``firsts``): its base URL and process."""
     started = time.perf_counter()
     with server(url, home, preheat=preheat) as (base, process):
         wait_up(base)
         firsts.append(view(page, f"{base}/voila/render/ledger.ipynb?lang=en", READY_LEDGER))
         starts.append(time.perf_counter() - started)
+        yield base, process
+
+
+def measure(
+    page: Page, url: str, home: Path, number: str, *, preheat: bool, views: int, launches: int
+) -> dict[str, float]:
+    starts: list[float] = []
+    firsts: list[float] = []
+    for _ in range(launches - 1):  # the last launch also serves the case views
+        with launched(page, url, home, preheat=preheat, starts=starts, firsts=firsts):
+            page.goto("about:blank")
+        time.sleep(2)  # the stopped server's kernels exit
+    with launched(page, url, home, preheat=preheat, starts=starts, firsts=firsts) as (
+        base,
+        process,
+    ):
         if preheat:
             time.sleep(8)  # let the pools refill, as they do between real visits
         cases = []
