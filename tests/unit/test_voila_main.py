@@ -70,6 +70,18 @@ def _factory(base: type, preheat: bool, pool_size: int, **kwargs: Any) -> type:
     return base
 
 
+def _run(scenario: Any) -> Any:
+    """Run ``scenario`` on a loop of its own, the current one while it runs (the fake
+    manager, as Voilà's, takes the current loop)."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(scenario)
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
 def test_the_other_pools_fill_only_once_the_landing_page_kernel_ran_its_notebook() -> None:
     async def scenario() -> list[list[str | None]]:
         manager = landing_first(_factory)(FakeManager, True, 1, page_config_hook=None)()
@@ -83,13 +95,7 @@ def test_the_other_pools_fill_only_once_the_landing_page_kernel_ran_its_notebook
         seen.append(list(manager.filled))
         return seen
 
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        first, waiting, after, refill = loop.run_until_complete(scenario())
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
+    first, waiting, after, refill = _run(scenario())
     assert first == waiting == [LANDING]
     assert after == [LANDING, "new.ipynb", "case.ipynb"]
     assert refill == [*after, "case.ipynb"]
@@ -107,12 +113,7 @@ def test_when_no_one_opens_the_landing_page_the_others_fill_after_a_while(
         await asyncio.sleep(0.2)
         return list(manager.filled), manager.renders[LANDING].cancelled()
 
-    loop = asyncio.new_event_loop()
-    try:
-        filled, cancelled = loop.run_until_complete(scenario())
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
+    filled, cancelled = _run(scenario())
     assert filled == [LANDING, "new.ipynb", "case.ipynb"]
     assert not cancelled  # the landing page's kernel still waits for its first visitor
 
@@ -214,11 +215,6 @@ def test_a_pool_refills_only_once_the_page_that_took_its_kernel_is_drawn(
         await asyncio.sleep(0.05)
         return while_drawing, [n for n in manager.filled if n == LANDING]
 
-    loop = asyncio.new_event_loop()
-    try:
-        while_drawing, after = loop.run_until_complete(scenario())
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
+    while_drawing, after = _run(scenario())
     assert while_drawing == [LANDING]  # only the first kernel: no refill beside it
     assert after == [LANDING, LANDING]
