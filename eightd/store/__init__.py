@@ -6,7 +6,14 @@ import sqlalchemy as sa
 
 from eightd.errors import StoreError
 from eightd.store.attachments import Attachment
-from eightd.store.engine import create_engine, current_revision, head_revision, store_error, upgrade
+from eightd.store.engine import (
+    SCHEMA_REVISION,
+    create_engine,
+    current_revision,
+    head_revision,
+    store_error,
+    upgrade,
+)
 from eightd.store.repository import (
     AuditEntry,
     CaseSummary,
@@ -70,7 +77,7 @@ class Store:
             return uow.users.login()
 
     def is_current(self) -> bool:
-        return current_revision(self.engine) == head_revision()
+        return current_revision(self.engine) == SCHEMA_REVISION
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -19,6 +19,7 @@ __all__ = [
     "create_engine",
     "current_revision",
     "head_revision",
+    "SCHEMA_REVISION",
     "read_only_options",
     "store_error",
     "upgrade",
@@ -28,6 +29,11 @@ __all__ = [
 READ_ONLY = "eightd_read_only"
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+
+# The newest migration's revision: what an up-to-date schema reads in ``alembic_version``.
+# Opening a store compares the two without importing Alembic (0.2 s of every process's
+# start); a test checks this is Alembic's head.
+SCHEMA_REVISION = "0011"
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -124,14 +130,18 @@ def head_revision() -> str | None:
 
 
 def current_revision(engine: sa.Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
+    """The schema revision Alembic recorded in the database (None: no schema yet)."""
     try:
         # read-only: opening a store must not wait for another process's long write
         with engine.connect().execution_options(**read_only_options(engine)) as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            if not sa.inspect(conn).has_table("alembic_version"):
+                return None
+            rows = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars()
+            versions = sorted(str(v) for v in rows)
     except sa.exc.DBAPIError as exc:
         raise store_error(exc, engine.url.render_as_string(hide_password=False)) from None
+    # several rows would be branches, which eightd's linear history never has
+    return "+".join(versions) or None
 
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:

@@ -13,7 +13,13 @@ from alembic.script import ScriptDirectory
 from eightd.application import Application
 from eightd.settings import Settings
 from eightd.store import open_store
-from eightd.store.engine import _MIGRATIONS, current_revision, head_revision, upgrade
+from eightd.store.engine import (
+    _MIGRATIONS,
+    SCHEMA_REVISION,
+    current_revision,
+    head_revision,
+    upgrade,
+)
 from tests.conftest import CST, make_intake, register_users
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=CST)
@@ -26,6 +32,25 @@ def test_the_migrations_form_one_line_with_one_head() -> None:
     assert len(script.get_heads()) == 1
     revisions = list(script.walk_revisions())
     assert [r.down_revision for r in revisions].count(None) == 1  # one base
+
+
+def test_the_schema_revision_eightd_expects_is_the_newest_migration() -> None:
+    # a new migration without this constant moved would leave every store "outdated"
+    assert SCHEMA_REVISION == head_revision()
+
+
+def test_opening_an_up_to_date_store_does_not_import_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path}/eightd.db"
+    open_store(url).dispose()  # created and upgraded: Alembic runs here
+    code = (
+        "import sys; from eightd.store import open_store; "
+        f"s = open_store({url!r}); print(s.is_current(), 'alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]
 
 
 def _shape(engine: sa.Engine) -> tuple[list[str], set[str]]:
