@@ -41,6 +41,9 @@ __all__ = [
     "StoredCase",
     "User",
     "UserChange",
+    "create_engine",
+    "current_revision",
+    "head_revision",
     "open_store",
 ]
 

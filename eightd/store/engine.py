@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "READ_ONLY",
+    "SCHEMA_REVISION",
     "create_engine",
     "current_revision",
     "head_revision",
-    "SCHEMA_REVISION",
     "read_only_options",
     "store_error",
     "upgrade",

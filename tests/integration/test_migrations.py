@@ -36,7 +36,7 @@ def test_the_migrations_form_one_line_with_one_head() -> None:
 
 def test_the_schema_revision_eightd_expects_is_the_newest_migration() -> None:
     # a new migration without this constant moved would leave every store "outdated"
-    assert SCHEMA_REVISION == head_revision()
+    assert head_revision() == SCHEMA_REVISION
 
 
 def test_opening_an_up_to_date_store_does_not_import_alembic(tmp_path: Path) -> None:
