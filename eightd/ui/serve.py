@@ -76,6 +76,8 @@ def voila_command(options: ServeOptions, directory: Path | None = None) -> list[
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.file_allowlist=[]",
         "--theme=light",
+        # the pages show no code: the code-highlighting theme would only add scripts
+        '--VoilaConfiguration.extension_denylist=["jupyterlab_pygments"]',
         f"--MappingKernelManager.cull_idle_timeout={options.cull_idle_seconds}",
         "--MappingKernelManager.cull_interval=60",
     ]

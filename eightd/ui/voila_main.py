@@ -1,7 +1,8 @@
 """Voilà as ``eightd serve`` runs it: ``python voila_main.py NOTEBOOKS_DIR [voila options]``.
 
 Run as a script, never imported by eightd: the server process imports neither eightd nor
-the widgets. Four changes to Voilà as it comes, all about the first page a user sees:
+the widgets. Five changes to Voilà as it comes, four about the first page a user sees and
+one about the kernels a closed page leaves behind:
 
 * Voilà imports jupyter_server -> jupyter_events -> jsonschema, whose IRI format checker
   (``rfc3987_syntax``) compiles its grammar when imported: 1.7 s of CPU at every start of
@@ -12,18 +13,24 @@ the widgets. Four changes to Voilà as it comes, all about the first page a user
   the landing page's kernel shares them with the others while the user waits for it. Here
   the landing page's pool fills first; the other pools start filling once that kernel has
   drawn the first page (a preheated kernel waits for its request to draw it), or after
-  :data:`HOLD_AT_MOST` seconds when no one asks for it, and :data:`LANDING_GRACE` later
+  :data:`HOLD_AT_MOST` seconds when no one asks for it, and :data:`BROWSER_GRACE` later
   (the browser's part of the first page). A page whose pool is still empty opens on a new
   kernel, as Voilà does whenever a pool is used up.
 * Voilà refills a pool one second after it handed out a kernel, while that kernel still
   imports and draws the page a user waits for: the new kernel halves the cores it gets.
-  Here a pool refills once the page that took its kernel is drawn.
+  Here a pool refills once the page that took its kernel is drawn, and
+  :data:`BROWSER_GRACE` later (the browser's part of the page: on two cores, a kernel
+  starting beside it made it up to a second slower).
 * Voilà renders every page with a new nbconvert exporter, whose new Jinja environment
   compiles the page templates again: about 0.6 s of the server's CPU per kernel (1.5 s
   while a kernel starts beside it), during which the server answers nothing, not even the
   scripts of the page a user waits for. Here the compiled templates are kept in Jinja's
   bytecode cache (a private folder of the user's in the temporary directory), checked
   against the template's source on every use.
+* A page that is closed asks the server to shut its kernel down (a beacon carrying the
+  ``_xsrf`` cookie's token), but Voilà never sets that cookie, so the server refuses the
+  request (403) and every page viewed keeps its kernel (about 90 MiB) until the idle cull,
+  15 minutes later. Here every page sets the cookie, and the refusal check stays on.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from typing import Any
 SLOW_IMPORTS = ("rfc3987_syntax",)
 LANDING = "ledger.ipynb"
 HOLD_AT_MOST = 10.0  # seconds the other pools wait for the landing page's first view
-LANDING_GRACE = 2.0  # and then, while the browser loads and draws it
+BROWSER_GRACE = 2.0  # seconds a browser takes to load and draw a page its kernel drew
 
 
 def landing_first(factory: Callable[..., type]) -> Callable[..., type]:
@@ -96,7 +103,8 @@ def landing_first(factory: Callable[..., type]) -> Callable[..., type]:
                 # a page that failed or took too long: refill anyway
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(self._drawn(item), HOLD_AT_MOST)
-                super().fill_if_needed(delay=0, notebook_name=notebook_name, **kwargs)
+                # and then the browser loads and draws it (a new kernel would slow it)
+                super().fill_if_needed(delay=BROWSER_GRACE, notebook_name=notebook_name, **kwargs)
 
             @staticmethod
             async def _drawn(item: Any) -> None:
@@ -109,7 +117,7 @@ def landing_first(factory: Callable[..., type]) -> Callable[..., type]:
             ) -> None:
                 try:
                     await asyncio.wait_for(self._landing_warm(), HOLD_AT_MOST)
-                    delay = LANDING_GRACE  # the browser still draws the landing page
+                    delay = BROWSER_GRACE  # the browser still draws the landing page
                 except Exception:  # a kernel that failed or took too long: fill anyway
                     self.log.info("no first page of %s yet: the other pools fill now", LANDING)
                     delay = 0
@@ -142,6 +150,24 @@ def compile_templates_once() -> None:
     TemplateExporter._create_environment = _create_environment  # type: ignore[method-assign]
 
 
+def send_xsrf_cookie() -> None:
+    """Make every Voilà page set the ``_xsrf`` cookie, whose token its closing beacon sends
+    back (the server checks it before shutting the page's kernel down)."""
+    import inspect
+
+    from voila.handler import VoilaHandler
+
+    prepare = VoilaHandler.prepare
+
+    async def prepare_with_xsrf_cookie(self: VoilaHandler) -> None:
+        result = prepare(self)
+        if inspect.isawaitable(result):
+            await result
+        self.xsrf_token  # noqa: B018 - Tornado sets the cookie when the token is first read
+
+    VoilaHandler.prepare = prepare_with_xsrf_cookie  # type: ignore[method-assign]
+
+
 def main() -> int:
     # run by its path, Python put this folder first on sys.path, where eightd's own
     # modules (session.py, widgets.py...) would shadow any library's of the same name
@@ -152,6 +178,7 @@ def main() -> int:
     import voila.app
 
     compile_templates_once()
+    send_xsrf_cookie()
     voila.app.voila_kernel_manager_factory = landing_first(voila.app.voila_kernel_manager_factory)
     return int(voila.app.main() or 0)
 

@@ -3,7 +3,10 @@ people saving one case, and the screenshots the README shows (both languages).""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import json
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -245,5 +248,26 @@ def test_a_defect_photo_is_uploaded_shown_and_printed_in_the_html_report(
         assert [(e.old_value, e.new_value) for e in removed] == [
             ("scratch-J3.png", "another customer's part")
         ]
+
+    browse(scenario)
+
+
+def test_a_closed_page_shuts_its_kernel_down(workbench: Workbench, app: Application) -> None:
+    # Voilà's closing beacon carries the _xsrf cookie's token; without the cookie the
+    # server refused it (403) and every page viewed kept its kernel until the idle cull
+    number = app.numbers(status="open")[0]
+
+    async def scenario(browser: Browser) -> None:
+        page = await new_page(browser)
+        await visit(page, workbench.page_url("case", number=number, lang="en"), ".ed-stepper")
+        config = await page.locator("#jupyter-config-data").text_content()
+        kernel = json.loads(config or "{}")["kernelId"]
+        assert kernel and f"Kernel shutdown: {kernel}" not in workbench.log.read_text()
+        await page.goto("about:blank")  # the page's beforeunload sends the beacon
+        deadline = time.monotonic() + 30
+        while f"Kernel shutdown: {kernel}" not in workbench.log.read_text():
+            assert time.monotonic() < deadline, workbench.log.read_text()[-2000:]
+            await asyncio.sleep(0.2)
+        assert f"403 POST /voila/api/shutdown/{kernel}" not in workbench.log.read_text()
 
     browse(scenario)

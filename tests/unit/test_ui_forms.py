@@ -68,6 +68,7 @@ def test_serve_binds_to_this_machine_preheats_culls_and_serves_only_the_app_note
     assert "--MappingKernelManager.cull_idle_timeout=600" in command
     assert "--VoilaConfiguration.show_tracebacks=False" in command
     assert str(notebooks_dir()) in command
+    assert '--VoilaConfiguration.extension_denylist=["jupyterlab_pygments"]' in command
     # the workbench's pages are preheated, another notebook of the folder is not
     denied = [a for a in command if a.startswith("--VoilaKernelManager.preheat_denylist=")]
     assert denied == ['--VoilaKernelManager.preheat_denylist=[".*/dashboard\\\\.ipynb$"]']

@@ -203,7 +203,7 @@ def test_a_pool_refills_only_once_the_page_that_took_its_kernel_is_drawn(
 ) -> None:
     from eightd.ui import voila_main
 
-    monkeypatch.setattr(voila_main, "LANDING_GRACE", 0.0)
+    monkeypatch.setattr(voila_main, "BROWSER_GRACE", 0.0)
 
     async def scenario() -> tuple[list[str | None], list[str | None]]:
         manager = landing_first(_factory)(FakeManager, True, 1)()
