@@ -165,7 +165,7 @@ def send_xsrf_cookie() -> None:
             await result
         self.xsrf_token  # noqa: B018 - Tornado sets the cookie when the token is first read
 
-    VoilaHandler.prepare = prepare_with_xsrf_cookie  # type: ignore[method-assign]
+    VoilaHandler.prepare = prepare_with_xsrf_cookie
 
 
 def main() -> int:
