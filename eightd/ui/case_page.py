@@ -14,11 +14,13 @@ from datetime import datetime
 from typing import Any
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_button import ButtonStyle
 
 from eightd.domain import Contact, Stage
 from eightd.errors import ConcurrentEditError
 from eightd.i18n import label
 from eightd.ui.editors import Column, ItemEditor
+from eightd.ui.forms import Looks
 from eightd.ui.session import Session
 from eightd.ui.stages import StagePanel
 from eightd.ui.style import esc
@@ -145,6 +147,10 @@ class CasePage:
         s, case = self.session, self.stored.case
         clocks = {c.key: c for c in self.assessment.clocks}
         steps = []
+        # the steps share their layout and style models (see forms.Looks)
+        looks = Looks()
+        button_layout = widgets.Layout(width="auto")
+        step_layout = widgets.Layout(flex="1 1 0", min_width="0")
         for stage in Stage:
             clock = clocks.get(stage.value)
             if case.is_closed or stage.index < case.stage.index:
@@ -159,9 +165,13 @@ class CasePage:
             state = s.t(f"ui.clock.{clock.state.value}") if clock is not None else ""
             name = label(stage, s.lang)
             text = f"{name}\n{state} {due}".strip()
-            button = widgets.Button(description=text, tooltip=f"{name} — {state} {due}")
-            button.layout = widgets.Layout(width="auto")
-            box = widgets.Box([button], layout=widgets.Layout(flex="1 1 0", min_width="0"))
+            button = widgets.Button(
+                description=text,
+                tooltip=f"{name} — {state} {due}",
+                layout=button_layout,
+                style=looks.style(ButtonStyle),
+            )
+            box = widgets.Box([button], layout=step_layout)
             box.add_class("ed-step")
             box.add_class(f"ed-step-{kind}")
             box.add_class(f"ed-step-{stage.value}")

@@ -20,12 +20,15 @@ from enum import Enum
 from typing import Any, Generic, TypeVar, get_args, get_origin
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from eightd.domain.fields import check_field, validate
 from eightd.errors import EightDError, ValidationError
 from eightd.i18n import label, t
 
-__all__ = ["DataclassForm", "FieldWidget", "error_text", "field_of"]
+__all__ = ["DataclassForm", "FieldWidget", "Looks", "error_text", "field_of"]
 
 T = TypeVar("T")
 
@@ -55,6 +58,26 @@ def _unwrap(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
+class Looks:
+    """The layout and style models the widgets of one form share.
+
+    Every widget has a layout model and most a style model of their own, each one more
+    message from the kernel and one more object the browser builds before it draws the
+    page (two thirds of a case page's 330 models). Widgets of a form whose layout and
+    style never change afterwards share them; a widget that changes its own (hides
+    itself, say) must not be given these."""
+
+    def __init__(self) -> None:
+        self.full_width = widgets.Layout(width="100%")
+        self.plain = widgets.Layout()
+        self._styles: dict[type, widgets.Widget] = {}
+
+    def style(self, cls: type[widgets.Widget]) -> Any:
+        if cls not in self._styles:
+            self._styles[cls] = cls()
+        return self._styles[cls]
+
+
 class FieldWidget:
     """One field: its label (required ones marked), an input and the error line beside it."""
 
@@ -70,19 +93,23 @@ class FieldWidget:
         long_text: bool = False,
         choices: Sequence[Enum] | None = None,
         hint: str = "",
+        looks: Looks | None = None,
     ) -> None:
         self.name, self.lang, self.tz = name, lang, tz
+        self.looks = looks = looks or Looks()
         self.type, self.optional = _unwrap(tp)
         self.required = required
         self.input = self._make_input(long_text, choices, hint)
         mark = ' <span class="ed-req" title="*">*</span>' if required else ""
+        text_style = looks.style(HTMLStyle)
         self.label = widgets.HTML(
             f'<label class="ed-label">{html.escape(caption)}{mark}</label>',
-            layout=widgets.Layout(width="100%"),
+            layout=looks.full_width,
+            style=text_style,
         )
-        self.error = widgets.HTML("", layout=widgets.Layout(width="100%"))
+        self.error = widgets.HTML("", layout=looks.full_width, style=text_style)
         self.error.add_class("ed-error")
-        self.box = widgets.VBox([self.label, self.input, self.error])
+        self.box = widgets.VBox([self.label, self.input, self.error], layout=looks.plain)
         self.box.add_class("ed-field")
         self.box.add_class(f"ed-field-{name}")
 
@@ -91,34 +118,39 @@ class FieldWidget:
     def _make_input(
         self, long_text: bool, choices: Sequence[Enum] | None, hint: str
     ) -> widgets.Widget:
-        tp = self.type
-        layout = widgets.Layout(width="100%")
+        tp, looks = self.type, self.looks
+        layout = looks.full_width
+        described = looks.style(DescriptionStyle)
+        text = looks.style(TextStyle)
         if get_origin(tp) is list:
             (item,) = get_args(tp)
             if isinstance(item, type) and issubclass(item, Enum):
                 kinds = [(label(m, self.lang), m) for m in (choices or list(item))]
-                w: widgets.Widget = widgets.SelectMultiple(options=kinds, rows=4, layout=layout)
-            else:
-                w = widgets.Textarea(placeholder=hint or t("ui.form.one_per_line", self.lang))
-                w.layout = layout
-            return w
+                return widgets.SelectMultiple(options=kinds, rows=4, layout=layout, style=described)
+            hint = hint or t("ui.form.one_per_line", self.lang)
+            return widgets.Textarea(placeholder=hint, layout=layout, style=text)
         if tp is bool:
-            return widgets.Checkbox(value=False, indent=False, description="")
+            return widgets.Checkbox(
+                value=False,
+                indent=False,
+                description="",
+                style=looks.style(CheckboxStyle),
+            )
         if isinstance(tp, type) and issubclass(tp, Enum):
             options: list[tuple[str, Enum | None]] = [
                 (label(m, self.lang), m) for m in (choices or list(tp))
             ]
             if self.optional:
                 options = [("—", None), *options]
-            return widgets.Dropdown(options=options, layout=layout)
+            return widgets.Dropdown(options=options, layout=layout, style=described)
         placeholder = hint
         if tp is datetime:
             placeholder = hint or "YYYY-MM-DD HH:MM"
         elif tp is date:
             placeholder = hint or "YYYY-MM-DD"
         if long_text:
-            return widgets.Textarea(placeholder=placeholder, layout=layout)
-        return widgets.Text(placeholder=placeholder, layout=layout)
+            return widgets.Textarea(placeholder=placeholder, layout=layout, style=text)
+        return widgets.Text(placeholder=placeholder, layout=layout, style=text)
 
     # -- values
 
@@ -218,6 +250,7 @@ class DataclassForm(Generic[T]):
         long_names = set(long_text)
         caption = caption or (lambda name: t(f"ui.field.{cls.__name__}.{name}", lang))
         self.fields: dict[str, FieldWidget] = {}
+        looks = Looks()
         for name in fields:
             meta = declared[name].metadata
             is_long = name in long_names or (
@@ -233,6 +266,7 @@ class DataclassForm(Generic[T]):
                 long_text=is_long and name in long_names,
                 choices=(choices or {}).get(name),
                 hint=(hints or {}).get(name, ""),
+                looks=looks,
             )
         self.required = extra_required
         self.grid = widgets.GridBox(

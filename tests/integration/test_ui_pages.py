@@ -3,7 +3,7 @@ callback saves, refuses and shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import ipywidgets as widgets
@@ -97,3 +97,50 @@ def _walk(widget: widgets.Widget) -> Iterator[widgets.Widget]:
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+def _models_made_by(build: Callable[[], object]) -> list[widgets.Widget]:
+    from ipywidgets.widgets.widget import _instances
+
+    before = set(_instances)
+    build()
+    return [_instances[key] for key in set(_instances) - before]
+
+
+def test_a_rehearsal_draws_the_page_unseen_and_leaves_no_widget_open(
+    app: Application, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import comm
+    from ipywidgets.widgets.widget import _instances
+
+    from eightd.ui import page
+    from eightd.ui.session import rehearse
+
+    number = app.open_complaint(make_intake(), title="Rehearsed").case.number
+    opened: list[object] = []
+
+    def create_comm(**kwargs: object) -> comm.base_comm.BaseComm:
+        opened.append(kwargs)
+        return comm.DummyComm(**kwargs)
+
+    monkeypatch.setattr(comm, "create_comm", create_comm)
+    before = set(_instances)
+    for name in ("ledger", "case", "new"):
+        rehearse(name, app)
+    assert opened == [] and set(_instances) == before  # nothing reached a frontend
+    # the kernel's own comms are back: the real page opens one per model
+    models = _models_made_by(lambda: page("case", f"number={number}", app=app))
+    assert len(opened) == len(models) > 0
+    with pytest.raises(ValueError, match="unknown page"):
+        rehearse("cases", app)
+
+
+def test_the_widgets_of_a_form_share_their_layout_and_style_models(app: Application) -> None:
+    # each model is a message from the kernel and an object the browser builds first
+    number = app.open_complaint(make_intake(), title="Counted").case.number
+    session = Session(app=app)
+    counts = {
+        "case": len(_models_made_by(lambda: CasePage(session, number))),
+        "new": len(_models_made_by(lambda: IntakePage(session))),
+    }
+    assert counts["case"] <= 220 and counts["new"] <= 320, counts  # 266 and 543 unshared
