@@ -171,14 +171,12 @@ class CasePage:
                 layout=button_layout,
                 style=looks.style(ButtonStyle),
             )
-            box = widgets.Box([button], layout=step_layout)
-            box.add_class("ed-step")
-            box.add_class(f"ed-step-{kind}")
-            box.add_class(f"ed-step-{stage.value}")
+            classes = ["ed-step", f"ed-step-{kind}", f"ed-step-{stage.value}"]
             if clock is not None:
-                box.add_class(f"ed-step-{clock.state.value}")
+                classes.append(f"ed-step-{clock.state.value}")
             if stage is self.selected:
-                box.add_class("ed-step-selected")
+                classes.append("ed-step-selected")
+            box = widgets.Box([button], layout=step_layout, _dom_classes=tuple(classes))
             button.on_click(self._select(stage))
             steps.append(box)
         bar = widgets.HBox(steps, layout=widgets.Layout(width="100%"))

@@ -67,24 +67,30 @@ class ItemEditor(Generic[T]):
             description=t("ui.editor.edit"),
             style={"description_width": "initial"},
             layout=widgets.Layout(width="420px"),
+            _dom_classes=(f"ed-choice-{name}",),  # given when made: no extra message
         )
-        self.choice.add_class(f"ed-choice-{name}")
         self.choice.observe(self._on_choice, names="value")
-        self.save = widgets.Button(description=t("ui.editor.save"), button_style="primary")
-        self.save.add_class(f"ed-save-{name}")
+        self.save = widgets.Button(
+            description=t("ui.editor.save"),
+            button_style="primary",
+            _dom_classes=(f"ed-save-{name}",),
+        )
         self.save.on_click(feedback.run(self._save))
-        self.remove = widgets.Button(description=t("ui.editor.remove"), button_style="danger")
-        self.remove.add_class(f"ed-remove-{name}")
+        self.remove = widgets.Button(
+            description=t("ui.editor.remove"),
+            button_style="danger",
+            disabled=True,
+            _dom_classes=(f"ed-remove-{name}",),
+        )
         self.remove.on_click(feedback.run(self._remove))
-        self.remove.disabled = True
         buttons = [self.save] + ([self.remove] if on_remove is not None else [])
-        controls = widgets.HBox([self.choice, *buttons])
-        controls.add_class("ed-toolbar")
+        controls = widgets.HBox([self.choice, *buttons], _dom_classes=("ed-toolbar",))
         parts: list[widgets.Widget] = [self.table]
         if not read_only:
             parts += [controls, self.form.grid]
-        self.widget = widgets.VBox(parts, layout=widgets.Layout(width="100%"))
-        self.widget.add_class(f"ed-editor-{name}")
+        self.widget = widgets.VBox(
+            parts, layout=widgets.Layout(width="100%"), _dom_classes=(f"ed-editor-{name}",)
+        )
         self.form.load(new_item())
         if on_draft is not None:
             for fld in self.form.fields.values():

@@ -107,11 +107,15 @@ class FieldWidget:
             layout=looks.full_width,
             style=text_style,
         )
-        self.error = widgets.HTML("", layout=looks.full_width, style=text_style)
-        self.error.add_class("ed-error")
-        self.box = widgets.VBox([self.label, self.input, self.error], layout=looks.plain)
-        self.box.add_class("ed-field")
-        self.box.add_class(f"ed-field-{name}")
+        # classes given when made travel with the widget (add_class is one more message)
+        self.error = widgets.HTML(
+            "", layout=looks.full_width, style=text_style, _dom_classes=("ed-error",)
+        )
+        self.box = widgets.VBox(
+            [self.label, self.input, self.error],
+            layout=looks.plain,
+            _dom_classes=("ed-field", f"ed-field-{name}"),
+        )
 
     # -- building
 
@@ -276,8 +280,8 @@ class DataclassForm(Generic[T]):
                 grid_gap="4px 16px",
                 width="100%",
             ),
+            _dom_classes=("ed-form",),
         )
-        self.grid.add_class("ed-form")
 
     # -- reading and writing
 

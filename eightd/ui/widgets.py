@@ -25,9 +25,7 @@ def card(*children: widgets.Widget, title: str = "") -> widgets.VBox:
     items = list(children)
     if title:
         items.insert(0, heading(title))
-    box = widgets.VBox(items, layout=widgets.Layout(width="100%"))
-    box.add_class("ed-card")
-    return box
+    return widgets.VBox(items, layout=widgets.Layout(width="100%"), _dom_classes=("ed-card",))
 
 
 def heading(text: str, level: int = 2) -> widgets.HTML:
