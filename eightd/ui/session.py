@@ -66,7 +66,9 @@ def prepare(page: str | None = None) -> Application:
         importlib.import_module(module)
     if _preheated():  # a preheated Voilà kernel: the request's reader too
         importlib.import_module("websockets.sync.client")
-        if page is not None:
+        # the landing page's kernel started with the server is not rehearsed: someone
+        # opening the workbench may wait for it already (``eightd serve`` sets this)
+        if page is not None and not os.environ.get("EIGHTD_NO_REHEARSAL"):
             rehearse(page, app)
     return app
 

@@ -15,7 +15,8 @@ one about the kernels a closed page leaves behind:
   drawn the first page (a preheated kernel waits for its request to draw it), or after
   :data:`HOLD_AT_MOST` seconds when no one asks for it, and :data:`BROWSER_GRACE` later
   (the browser's part of the first page). A page whose pool is still empty opens on a new
-  kernel, as Voilà does whenever a pool is used up.
+  kernel, as Voilà does whenever a pool is used up. The landing page's first kernel, which
+  a user opening the workbench may already wait for, does not rehearse its page.
 * Voilà refills a pool one second after it handed out a kernel, while that kernel still
   imports and draws the page a user waits for: the new kernel halves the cores it gets.
   Here a pool refills once the page that took its kernel is drawn, and
@@ -47,6 +48,7 @@ from typing import Any
 SLOW_IMPORTS = ("rfc3987_syntax",)
 LANDING = "ledger.ipynb"
 HOLD_AT_MOST = 10.0  # seconds the other pools wait for the landing page's first view
+NO_REHEARSAL = "EIGHTD_NO_REHEARSAL"  # see eightd.ui.session.rehearse
 BROWSER_GRACE = 2.0  # seconds a browser takes to load and draw a page its kernel drew
 
 
@@ -73,9 +75,13 @@ def landing_first(factory: Callable[..., type]) -> Callable[..., type]:
             def fill_if_needed(
                 self, delay: float | None = None, notebook_name: str | None = None, **kwargs: Any
             ) -> None:
-                if self._held is not None and notebook_name != LANDING:
-                    self._held.append((notebook_name, kwargs))
-                    return
+                if self._held is not None:  # the server starts
+                    if notebook_name != LANDING:
+                        self._held.append((notebook_name, kwargs))
+                        return
+                    # someone may wait for this kernel already: it draws no rehearsal
+                    extra = dict(kwargs.pop("extra_kernel_env_variables", None) or {})
+                    kwargs["extra_kernel_env_variables"] = {**extra, NO_REHEARSAL: "1"}
                 taken = self._taken.get(notebook_name)
                 if delay is None and taken:  # Voilà's refill once it handed out a kernel
                     asyncio.get_event_loop().create_task(

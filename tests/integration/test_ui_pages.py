@@ -164,3 +164,19 @@ def test_a_page_reaches_the_browser_in_few_messages(
     # unshared and with add_class: case (266, 116), new (543, 149)
     assert counts["case"][0] <= 220 and counts["new"][0] <= 320, counts
     assert counts["case"][1] <= 30 and counts["new"][1] <= 30, counts
+
+
+def test_a_preheated_kernel_rehearses_its_page_unless_someone_may_wait_for_it(
+    app: Application, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import eightd.ui.session as session
+
+    rehearsed: list[str] = []
+    monkeypatch.setattr(session, "rehearse", lambda page, _app: rehearsed.append(page))
+    monkeypatch.setenv("EIGHTD_DATABASE_URL", app.settings.database_url)
+    session.prepare("case")  # a JupyterLab cell: nothing rehearsed
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    session.prepare("case")
+    monkeypatch.setenv("EIGHTD_NO_REHEARSAL", "1")  # the landing kernel at the server's start
+    session.prepare("ledger")
+    assert rehearsed == ["case"]

@@ -41,6 +41,7 @@ class FakeManager:
 
     def __init__(self, **kwargs: Any) -> None:
         self.filled: list[str | None] = []
+        self.envs: list[dict[str, str]] = []  # the extra variables of each kernel started
         self._pools: dict[str | None, list[Any]] = {}
         self.renders: dict[str | None, asyncio.Future[None]] = {}
         for name in ("new.ipynb", LANDING, "case.ipynb"):
@@ -50,6 +51,7 @@ class FakeManager:
         self, delay: float | None = None, notebook_name: str | None = None, **kwargs: Any
     ) -> None:
         self.filled.append(notebook_name)
+        self.envs.append(dict(kwargs.get("extra_kernel_env_variables") or {}))
         loop = asyncio.get_event_loop()
         render = self.renders[notebook_name] = loop.create_future()
 
@@ -218,3 +220,18 @@ def test_a_pool_refills_only_once_the_page_that_took_its_kernel_is_drawn(
     while_drawing, after = _run(scenario())
     assert while_drawing == [LANDING]  # only the first kernel: no refill beside it
     assert after == [LANDING, LANDING]
+
+
+def test_only_the_landing_page_kernel_started_with_the_server_skips_its_rehearsal() -> None:
+    from eightd.ui.voila_main import NO_REHEARSAL
+
+    async def scenario() -> FakeManager:
+        manager = landing_first(_factory)(FakeManager, True, 1)()
+        manager.renders[LANDING].set_result(None)
+        await asyncio.sleep(0.05)
+        manager.fill_if_needed(notebook_name=LANDING, delay=0)  # a later kernel
+        return manager
+
+    manager = _run(scenario())
+    assert manager.filled == [LANDING, "new.ipynb", "case.ipynb", LANDING]
+    assert manager.envs == [{NO_REHEARSAL: "1"}, {}, {}, {}]
