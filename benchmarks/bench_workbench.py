@@ -1,7 +1,7 @@
 """Benchmark of the browser workbench, against a plain Voilà page view in the same run.
 
 Measured with Debian's Chromium (Playwright) on a fresh store holding the demo cases
-(plus ``--cases N`` generated ones):
+(or, with ``--cases N``, N generated ones):
 
 1. launch to first usable ledger: from starting ``eightd serve`` until the ledger's table
    is drawn in the browser — with preheated kernels (what ``eightd serve`` does) and, as the
@@ -47,11 +47,13 @@ def make_store(home: Path, extra: int) -> str:
     settings = Settings.from_env(database_url=url, lang="en")
     with Application.from_settings(settings) as app:
         app.init_store()
-        app.load_demo(today=datetime.fromisoformat(NOW).date())
-        if extra:
+        today = datetime.fromisoformat(NOW).date()
+        if extra:  # generated cases only: their numbers would collide with the demo's
             from eightd.demo import demo_cases_large
 
-            app.import_cases(demo_cases_large(extra, today=datetime.fromisoformat(NOW).date()))
+            app.import_cases(demo_cases_large(extra, today=today))
+        else:
+            app.load_demo(today=today)
     return url
 
 
@@ -154,7 +156,7 @@ def measure(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=0, help="generated cases besides the demo")
+    parser.add_argument("--cases", type=int, default=0, help="generated cases instead of the demo")
     parser.add_argument("--views", type=int, default=5, help="case page views per server")
     parser.add_argument("--launches", type=int, default=3, help="server launches (median)")
     args = parser.parse_args()
