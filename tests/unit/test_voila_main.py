@@ -235,3 +235,34 @@ def test_only_the_landing_page_kernel_started_with_the_server_skips_its_rehearsa
     manager = _run(scenario())
     assert manager.filled == [LANDING, "new.ipynb", "case.ipynb", LANDING]
     assert manager.envs == [{NO_REHEARSAL: "1"}, {}, {}, {}]
+
+
+def test_the_server_parses_message_dates_and_filters_debug_lines_cheaply(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    import jupyter_client.jsonutil as jsonutil
+    from dateutil.parser import isoparse
+    from voila.app import Voila
+
+    from eightd.ui.voila_main import lighter_messages
+
+    # both are restored after the test (lighter_messages replaces them in the server)
+    monkeypatch.setattr(jsonutil, "_dateutil_parse", jsonutil._dateutil_parse)
+    monkeypatch.setattr(Voila, "initialize", lambda self, argv=None: None)
+    lighter_messages()
+    for text in (
+        "2026-12-03T10:00:00.1Z",
+        "2026-12-03T10:00:00.123456+08:00",
+        "2026-12-03T10:00:00Z",
+    ):
+        parsed = jsonutil.parse_date(text)
+        assert isinstance(parsed, datetime) and parsed == isoparse(text)
+        assert parsed.utcoffset() == isoparse(text).utcoffset()
+    assert jsonutil.parse_date("not a date") == "not a date"
+    log = logging.getLogger("test.voila")
+    log.setLevel(logging.DEBUG)  # as traitlets leaves the application's logger
+    Voila.initialize(SimpleNamespace(log=log, log_level=logging.INFO))
+    assert not log.isEnabledFor(logging.DEBUG)
