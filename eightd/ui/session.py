@@ -27,7 +27,7 @@ from eightd.application import Application
 from eightd.i18n import normalize_lang, t
 from eightd.settings import Settings
 
-__all__ = ["PAGES", "Session", "fixed_clock", "prepare", "query_string"]
+__all__ = ["PAGES", "Session", "fixed_clock", "preheated", "prepare", "query_string"]
 
 PAGES = ("ledger", "case", "new", "dashboard")
 
@@ -43,12 +43,9 @@ def fixed_clock() -> Callable[[], datetime] | None:
     return lambda: moment
 
 
-def prepare(page: str | None = None) -> Application:
+def prepare() -> Application:
     """The application of a page, made before its request arrives: settings from the
-    environment, the store opened and the policy read (a preheated kernel does this).
-
-    A preheated kernel of page ``page`` also draws that page once, unseen (see
-    :func:`rehearse`), so the page a user waits for does not pay for first uses."""
+    environment, the store opened and the policy read (a preheated kernel does this)."""
     import importlib
 
     app = Application.from_settings(Settings.from_env(), now=fixed_clock())
@@ -64,52 +61,13 @@ def prepare(page: str | None = None) -> Application:
     )
     for module in (*pages, "eightd.diagrams"):
         importlib.import_module(module)
-    if _preheated():  # a preheated Voilà kernel: the request's reader too
+    if preheated():  # a preheated Voilà kernel: the request's reader too
         importlib.import_module("websockets.sync.client")
-        # the landing page's kernel started with the server is not rehearsed: someone
-        # opening the workbench may wait for it already (``eightd serve`` sets this)
-        if page is not None and not os.environ.get("EIGHTD_NO_REHEARSAL"):
-            rehearse(page, app)
     return app
 
 
-def rehearse(page: str, app: Application) -> None:
-    """Draw page ``page`` once with widgets that reach no browser, then close them.
-
-    A page's first drawing in a new kernel took three times as long as the next ones
-    (0.3 s against 0.1 s for a case): message catalogs read, widget classes' trait
-    tables built, statements compiled. A preheated kernel pays that before its request.
-    The rehearsal only reads (the first open case, if any) and leaves nothing
-    behind: its widgets are closed and no message about them leaves the kernel."""
-    import comm
-    from ipywidgets.widgets.widget import _instances
-
-    from eightd.i18n import catalog
-    from eightd.ui import page as draw
-
-    if page not in PAGES:
-        raise ValueError(f"unknown page {page!r}; pages: {', '.join(PAGES)}")
-    for lang in ("zh", "en"):  # a page may switch languages: both catalogs
-        catalog(lang)
-    params = {}
-    if page == "case":
-        rows = app.list_cases(status="open", limit=1) or app.list_cases(limit=1)
-        if not rows:
-            return
-        params["number"] = rows[0].number
-    before, create = set(_instances), comm.create_comm
-    comm.create_comm = comm.DummyComm  # widgets open no comm to a frontend
-    try:
-        draw(page, urlencode(params), app=app)
-    finally:
-        comm.create_comm = create
-        for key in set(_instances) - before:
-            widget = _instances.get(key)
-            if widget is not None:
-                widget.close()
-
-
-def _preheated() -> bool:
+def preheated() -> bool:
+    """Whether this kernel is a preheated Voilà kernel (it runs before its request)."""
     return os.environ.get("VOILA_PREHEAT", "False") != "False"
 
 
@@ -131,7 +89,7 @@ def query_string() -> str:
     configuration) cost every kernel about half a second of CPU before the first page;
     this one speaks the same few lines of protocol with the websockets client Voilà
     uses. A kernel whose environment does not look as expected uses Voilà's helper."""
-    if not _preheated():
+    if not preheated():
         return os.environ.get("QUERY_STRING", "")
     kernel_id = os.environ.get("VOILA_KERNEL_ID")
     if not kernel_id:

@@ -48,7 +48,7 @@ from typing import Any
 SLOW_IMPORTS = ("rfc3987_syntax",)
 LANDING = "ledger.ipynb"
 HOLD_AT_MOST = 10.0  # seconds the other pools wait for the landing page's first view
-NO_REHEARSAL = "EIGHTD_NO_REHEARSAL"  # see eightd.ui.session.rehearse
+NO_REHEARSAL = "EIGHTD_NO_REHEARSAL"  # see eightd.ui.prepare (eightd is not imported here)
 BROWSER_GRACE = 2.0  # seconds a browser takes to load and draw a page its kernel drew
 
 

@@ -114,8 +114,7 @@ def test_a_rehearsal_draws_the_page_unseen_and_leaves_no_widget_open(
     import comm
     from ipywidgets.widgets.widget import _instances
 
-    from eightd.ui import page
-    from eightd.ui.session import rehearse
+    from eightd.ui import page, rehearse
 
     number = app.open_complaint(make_intake(), title="Rehearsed").case.number
     opened: list[object] = []
@@ -169,14 +168,14 @@ def test_a_page_reaches_the_browser_in_few_messages(
 def test_a_preheated_kernel_rehearses_its_page_unless_someone_may_wait_for_it(
     app: Application, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import eightd.ui.session as session
+    import eightd.ui
 
     rehearsed: list[str] = []
-    monkeypatch.setattr(session, "rehearse", lambda page, _app: rehearsed.append(page))
+    monkeypatch.setattr(eightd.ui, "rehearse", lambda name, _app: rehearsed.append(name))
     monkeypatch.setenv("EIGHTD_DATABASE_URL", app.settings.database_url)
-    session.prepare("case")  # a JupyterLab cell: nothing rehearsed
+    eightd.ui.prepare("case")  # a JupyterLab cell: nothing rehearsed
     monkeypatch.setenv("VOILA_PREHEAT", "True")
-    session.prepare("case")
+    eightd.ui.prepare("case")
     monkeypatch.setenv("EIGHTD_NO_REHEARSAL", "1")  # the landing kernel at the server's start
-    session.prepare("ledger")
+    eightd.ui.prepare("ledger")
     assert rehearsed == ["case"]

@@ -235,6 +235,9 @@ def test_only_the_landing_page_kernel_started_with_the_server_skips_its_rehearsa
     manager = _run(scenario())
     assert manager.filled == [LANDING, "new.ipynb", "case.ipynb", LANDING]
     assert manager.envs == [{NO_REHEARSAL: "1"}, {}, {}, {}]
+    import eightd.ui
+
+    assert eightd.ui.NO_REHEARSAL == NO_REHEARSAL  # the kernel reads what the server sets
 
 
 def test_the_server_parses_message_dates_and_filters_debug_lines_cheaply(
