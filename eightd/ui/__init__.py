@@ -93,11 +93,11 @@ def rehearse(name: str, app: Application) -> None:
     import comm
     from ipywidgets.widgets.widget import _instances
 
-    from eightd.i18n import catalog
+    from eightd.i18n import LANGS, catalog
 
     if name not in PAGES:
         raise ValueError(f"unknown page {name!r}; pages: {', '.join(PAGES)}")
-    for lang in ("zh", "en"):  # a page may switch languages: both catalogs
+    for lang in LANGS:  # a page may switch languages: every catalog
         catalog(lang)
     params = {}
     if name == "case":

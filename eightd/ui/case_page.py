@@ -20,7 +20,6 @@ from eightd.domain import Contact, Stage
 from eightd.errors import ConcurrentEditError
 from eightd.i18n import label
 from eightd.ui.editors import Column, ItemEditor
-from eightd.ui.forms import Looks
 from eightd.ui.session import Session
 from eightd.ui.stages import StagePanel
 from eightd.ui.style import esc
@@ -148,7 +147,7 @@ class CasePage:
         clocks = {c.key: c for c in self.assessment.clocks}
         steps = []
         # the steps share their layout and style models (see forms.Looks)
-        looks = Looks()
+        button_style = ButtonStyle()
         button_layout = widgets.Layout(width="auto")
         step_layout = widgets.Layout(flex="1 1 0", min_width="0")
         for stage in Stage:
@@ -169,7 +168,7 @@ class CasePage:
                 description=text,
                 tooltip=f"{name} — {state} {due}",
                 layout=button_layout,
-                style=looks.style(ButtonStyle),
+                style=button_style,
             )
             classes = ["ed-step", f"ed-step-{kind}", f"ed-step-{stage.value}"]
             if clock is not None:

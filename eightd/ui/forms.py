@@ -17,6 +17,7 @@ import typing
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, tzinfo
 from enum import Enum
+from functools import cached_property
 from typing import Any, Generic, TypeVar, get_args, get_origin
 
 import ipywidgets as widgets
@@ -65,12 +66,18 @@ class Looks:
     message from the kernel and one more object the browser builds before it draws the
     page (two thirds of a case page's 330 models). Widgets of a form whose layout and
     style never change afterwards share them; a widget that changes its own (hides
-    itself, say) must not be given these."""
+    itself, say) must not be given these. Each model is made when first asked for."""
 
     def __init__(self) -> None:
-        self.full_width = widgets.Layout(width="100%")
-        self.plain = widgets.Layout()
         self._styles: dict[type, widgets.Widget] = {}
+
+    @cached_property
+    def full_width(self) -> widgets.Layout:
+        return widgets.Layout(width="100%")
+
+    @cached_property
+    def plain(self) -> widgets.Layout:
+        return widgets.Layout()
 
     def style(self, cls: type[widgets.Widget]) -> Any:
         if cls not in self._styles:
@@ -124,15 +131,15 @@ class FieldWidget:
     ) -> widgets.Widget:
         tp, looks = self.type, self.looks
         layout = looks.full_width
-        described = looks.style(DescriptionStyle)
-        text = looks.style(TextStyle)
         if get_origin(tp) is list:
             (item,) = get_args(tp)
             if isinstance(item, type) and issubclass(item, Enum):
                 kinds = [(label(m, self.lang), m) for m in (choices or list(item))]
-                return widgets.SelectMultiple(options=kinds, rows=4, layout=layout, style=described)
+                return widgets.SelectMultiple(
+                    options=kinds, rows=4, layout=layout, style=looks.style(DescriptionStyle)
+                )
             hint = hint or t("ui.form.one_per_line", self.lang)
-            return widgets.Textarea(placeholder=hint, layout=layout, style=text)
+            return widgets.Textarea(placeholder=hint, layout=layout, style=looks.style(TextStyle))
         if tp is bool:
             return widgets.Checkbox(
                 value=False,
@@ -146,15 +153,19 @@ class FieldWidget:
             ]
             if self.optional:
                 options = [("—", None), *options]
-            return widgets.Dropdown(options=options, layout=layout, style=described)
+            return widgets.Dropdown(
+                options=options, layout=layout, style=looks.style(DescriptionStyle)
+            )
         placeholder = hint
         if tp is datetime:
             placeholder = hint or "YYYY-MM-DD HH:MM"
         elif tp is date:
             placeholder = hint or "YYYY-MM-DD"
         if long_text:
-            return widgets.Textarea(placeholder=placeholder, layout=layout, style=text)
-        return widgets.Text(placeholder=placeholder, layout=layout, style=text)
+            return widgets.Textarea(
+                placeholder=placeholder, layout=layout, style=looks.style(TextStyle)
+            )
+        return widgets.Text(placeholder=placeholder, layout=layout, style=looks.style(TextStyle))
 
     # -- values
 
