@@ -15,7 +15,7 @@ A :class:`ReportRequest` carries the case document and its view model
 :func:`generate_reports` and :func:`generate_report_async` render it.
 
 The names are loaded on first use: importing a light part (the request
-values, the view model) does not pull in nbconvert, papermill or openpyxl.
+values, the view model) does not pull in papermill, nbclient or openpyxl.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ into it, and keeps it for every report it is given: a report then costs its
 own execution, not a kernel start. Every report is still a real papermill
 execution of the template, on a freshly reset namespace.
 
-Workers come from a fork server that imported nbconvert, papermill and the
+Workers come from a fork server that imported papermill, nbclient and the
 writers once; they are forked from it, not from the caller, so no ZeroMQ
 socket or event loop of the caller (a Voilà kernel, say) leaks into them.
 A worker's kernel is shut down when the pool closes.

@@ -2,8 +2,8 @@
 
 The executed notebook is the report's source of truth: it holds the context
 (as JSON) and the figures, and it is kept beside the output files as
-``<complaint number>-<product number>.ipynb``. The HTML comes from it through
-nbconvert, the PDF from that HTML through Chromium, the Excel form from its
+``<complaint number>-<product number>.ipynb``. The HTML page is its code cells'
+outputs, the PDF from that HTML through Chromium, the Excel form from its
 context (see :mod:`eightd.reports.writer`). File names follow rule NU-2 and never
 leave the output folder.
 """

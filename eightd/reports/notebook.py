@@ -43,13 +43,14 @@ from eightd.resources import template_path
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-__all__ = ["KERNEL_NAME", "WarmKernel", "default_template", "load_template"]
+__all__ = ["KERNEL_NAME", "WarmKernel", "default_template", "load_template", "save_notebook"]
 
 log = logging.getLogger(__name__)
 
 ENGINE_NAME = "eightd-warm"
 KERNEL_NAME = "eightd-python"
 KERNEL_CLASS = "eightd.reports._kernel.ReportKernel"
+OUTSTREAM_CLASS = "eightd.reports._kernel.ReportOutStream"
 # the folder holding the eightd package: the kernel imports eightd from there
 _SOURCE_ROOT = Path(__file__).resolve().parents[2]
 # the namespace reset run before every report: a fresh user namespace and
@@ -89,6 +90,20 @@ def _read_template(path: Path, mtime_ns: int) -> NotebookNode:
     return nbformat.read(path, as_version=4)
 
 
+def save_notebook(nb: NotebookNode, path: Path) -> None:
+    """Write executed notebook ``nb`` to ``path`` as nbformat 4 JSON, in one C-encoded pass.
+
+    The file is what ``nbformat.write`` writes, less its whitespace: no indents and
+    multiline strings left whole (both optional in the format), keys sorted,
+    transient values dropped. It is not validated again: papermill and nbclient
+    built it from nbformat's own cells and outputs.
+    """
+    from nbformat.v4.rwbase import strip_transient
+
+    text = json.dumps(strip_transient(nb), ensure_ascii=False, sort_keys=True)
+    Path(path).write_text(text + "\n", encoding="utf-8")
+
+
 class _InterpreterKernels(KernelSpecManager):
     """Kernel specs with one more: ``eightd-python``, the report kernel on *this*
     interpreter.
@@ -108,6 +123,7 @@ class _InterpreterKernels(KernelSpecManager):
                 "-f",
                 "{connection_file}",
                 f"--IPKernelApp.kernel_class={KERNEL_CLASS}",
+                f"--IPKernelApp.outstream_class={OUTSTREAM_CLASS}",
             ],
             display_name="Python (eightd)",
             language="python",
@@ -357,33 +373,60 @@ class WarmKernel:
     # -- running a report
 
     def execute(
-        self, template: NotebookNode, parameters: Mapping[str, Any], output_path: Path
+        self,
+        template: NotebookNode,
+        parameters: Mapping[str, Any],
+        output_path: Path,
+        *,
+        source: str = "",
     ) -> NotebookNode:
         """Execute ``template`` with ``parameters``; the executed notebook is written to
         ``output_path`` also when a cell fails (papermill marks the failing cell).
 
+        These are the steps of ``papermill.execute_notebook``, on papermill's own
+        functions: papermill parameterizes the template (``source`` is the template's
+        path, recorded in the notebook), its engine runs it, papermill marks a failed
+        cell and saves that notebook. A notebook that ran through is saved by
+        :func:`save_notebook`: papermill saves it re-validated, deep-copied and
+        encoded with indents in pure Python (the metadata repeat the parameters, the
+        whole case), about a sixth of a warm report.
+
         Raises ReportError naming ``output_path`` and the failing cell.
         """
-        import papermill
         from nbclient.exceptions import CellTimeoutError, DeadKernelError
+        from papermill.engines import papermill_engines
         from papermill.exceptions import PapermillExecutionError
+        from papermill.execute import (
+            prepare_notebook_metadata,
+            raise_for_execution_errors,
+            remove_error_markers,
+        )
+        from papermill.iorw import load_notebook_node
+        from papermill.parameterize import parameterize_notebook
 
         _register_engine()
         self.start()
         run_sync(self._run_silently)(_RESET)
         try:
-            nb = papermill.execute_notebook(
-                template,
-                str(output_path),
-                parameters=dict(parameters),
-                engine_name=ENGINE_NAME,
+            nb = parameterize_notebook(
+                load_notebook_node(template),
+                dict(parameters),
                 kernel_name=KERNEL_NAME,
-                request_save_on_cell_execute=False,
+                engine_name=ENGINE_NAME,
+            )
+            nb = remove_error_markers(prepare_notebook_metadata(nb, source, str(output_path)))
+            nb = papermill_engines.execute_notebook_with_engine(
+                ENGINE_NAME,
+                nb,
+                kernel_name=KERNEL_NAME,
+                output_path=None,  # no saves while it runs
                 progress_bar=False,
                 execution_timeout=self.cell_timeout,
                 km=self.km,
                 kc=self.kc,
             )
+            raise_for_execution_errors(nb, str(output_path))  # saves a failed notebook
+            save_notebook(nb, output_path)
         except PapermillExecutionError as exc:
             raise ReportError(
                 "report.error.cell_failed",

@@ -4,9 +4,9 @@
 
 The executed notebook is the report's source of truth: it holds the context
 (as JSON) and the figures, and it is kept beside the output files as
-``<complaint number>-<product number>.ipynb``. The HTML comes from it through
-nbconvert, the PDF from that HTML through Chromium, the Excel form from its
-context. File names follow rule NU-2 and never leave the output folder.
+``<complaint number>-<product number>.ipynb``. The HTML page is its code cells'
+outputs (:mod:`eightd.reports.html`), the PDF from that HTML through Chromium, the
+Excel form from its context. File names follow rule NU-2 and never leave the output folder.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from eightd.reports.files import (
     temporary_file,
     write_text_checked,
 )
-from eightd.reports.html import HtmlWriter
-from eightd.reports.notebook import WarmKernel, load_template
+from eightd.reports.html import notebook_page
+from eightd.reports.notebook import WarmKernel, default_template, load_template
 from eightd.reports.pdf import PdfPrinter
 from eightd.reports.request import PendingPdf, ReportRequest, ReportResult
 from eightd.views.case import REPORT_MIME, ReportContext
@@ -70,7 +70,6 @@ class ReportWriter:
 
     def __init__(self, kernel: WarmKernel | None = None, printer: PdfPrinter | None = None) -> None:
         self.kernel = kernel or WarmKernel()
-        self._html: HtmlWriter | None = None
         self._printer = printer
         self._own_printer = printer is None
 
@@ -94,17 +93,9 @@ class ReportWriter:
         self.kernel.abandon()
 
     def warm_up(self) -> None:
-        """Get ready for the first report: the HTML exporter is built while the kernel
-        boots (and imports the report code)."""
-        self.kernel.launch()
-        self.html.compile()
+        """Get ready for the first report: start the kernel and wait until it answers
+        (it imports the report code while it starts)."""
         self.kernel.start()
-
-    @property
-    def html(self) -> HtmlWriter:
-        if self._html is None:
-            self._html = HtmlWriter()
-        return self._html
 
     @property
     def printer(self) -> PdfPrinter:
@@ -117,7 +108,10 @@ class ReportWriter:
     ) -> tuple[NotebookNode, ReportContext, bytes, dict[str, Path]]:
         """Run the template into ``running``, then keep it as ``<stem>.ipynb``."""
         try:
-            nb = self.kernel.execute(load_template(request.template), request.parameters(), running)
+            template = request.template or default_template()
+            nb = self.kernel.execute(
+                load_template(template), request.parameters(), running, source=str(template)
+            )
             ctx, fishbone_png = take_report_data(nb, running)
             files = {"ipynb": _inside(out_dir, ctx.file_stem + ".ipynb")}
             os.replace(running, files["ipynb"])
@@ -148,7 +142,7 @@ class ReportWriter:
             nb, ctx, fishbone_png, files = self._execute(request, out_dir, running)
         pending: PendingPdf | None = None
         if "html" in request.formats or "pdf" in request.formats:
-            page = self.html.render(nb, ctx)
+            page = notebook_page(nb, ctx)
             html_path = _inside(out_dir, ctx.file_stem + ".html")
             if "html" in request.formats:
                 files["html"] = write_text_checked(html_path, page, check_html)
@@ -196,12 +190,9 @@ def finish_pdf(result: ReportResult, printer: PdfPrinter) -> ReportResult:
 
 def write_report(request: ReportRequest, *, kernel: WarmKernel | None = None) -> ReportResult:
     """Produce one report on a kernel of its own (started, unless ``kernel`` was launched
-    already, and stopped here). The page exporter is built while the kernel boots."""
+    already, and stopped here)."""
     writer = ReportWriter(kernel)
     try:
-        writer.kernel.launch()
-        if "html" in request.formats or "pdf" in request.formats:
-            writer.html.compile()
         return writer.write(request)
     finally:
         writer.close()

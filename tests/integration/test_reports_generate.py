@@ -401,3 +401,39 @@ def test_a_failed_report_in_a_batch_does_not_stop_the_others(
     failed = items["209912-0002"]
     assert isinstance(failed.error, ReportError)
     assert failed.error.params["path"] == str(tmp_path / "209912-0002.ipynb")
+
+
+def test_the_report_kernel_keeps_printed_text_in_its_cell_and_order(tmp_path: Path) -> None:
+    """The report kernel's streams skip empty flushes: text that was printed still
+    reaches its own cell, before and after a displayed output, and IPython syntax
+    still runs."""
+    parameters = nbformat.v4.new_code_cell("word = ''", metadata={"tags": ["parameters"]})
+    cells = [
+        parameters,
+        nbformat.v4.new_code_cell(
+            "import sys\nfrom IPython.display import HTML, display\n"
+            "print('before', word)\ndisplay(HTML('<b>shown</b>'))\n"
+            "print('after', file=sys.stderr)"
+        ),
+        nbformat.v4.new_code_cell("%time squared = 7 ** 2\nprint(squared)"),
+        nbformat.v4.new_code_cell("1 + 1"),
+    ]
+    template = nbformat.v4.new_notebook(
+        cells=cells,
+        metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}},
+    )
+    with WarmKernel() as kernel:
+        nb = kernel.execute(template, {"word": "<img src=x>"}, tmp_path / "printed.ipynb")
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    outputs = [(o.output_type, o.get("name"), o.get("text", "")) for o in code[2].outputs]
+    assert outputs == [
+        ("stream", "stdout", "before <img src=x>\n"),
+        ("display_data", None, ""),
+        ("stream", "stderr", "after\n"),
+    ]
+    assert "Wall time" in code[3].outputs[0].text  # the %time magic ran
+    assert code[3].outputs[-1].text.endswith("\n49\n")
+    assert code[4].outputs[0].data["text/plain"] == "2"
+    saved = nbformat.read(tmp_path / "printed.ipynb", as_version=4)
+    nbformat.validate(saved)
+    assert [c.outputs for c in saved.cells if c.cell_type == "code"] == [c.outputs for c in code]
