@@ -1,15 +1,28 @@
 """What the batch fork server imports once, before it forks the report workers.
 
-jsonschema (imported by nbformat) imports ``rfc3987_syntax`` when it is installed,
-and that module builds a Lark grammar at import: about 0.9 s of every batch's
-start-up, for IRI format checks nbformat never uses. The fork server marks the
-module absent (jsonschema then leaves those checkers out) before importing the
-report writers; the caller's own process is left alone.
+nbformat imports jsonschema, and jsonschema imports every optional library that
+checks a string ``format`` it knows (IRIs, URI templates, ISO durations through
+``arrow``, colours ...) when it is installed: ``rfc3987_syntax`` alone builds a Lark
+grammar at import (about 0.9 s), the others cost about 0.1 s together, on every
+batch's start-up. nbformat's schemas check none of those formats, so the fork
+server marks them absent (jsonschema then leaves those checkers out) before
+importing the report writers; the caller's own process is left alone.
 """
 
 import sys
 
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+_FORMAT_CHECKERS = (
+    "rfc3987_syntax",
+    "rfc3986_validator",
+    "rfc3339_validator",
+    "isoduration",
+    "uri_template",
+    "webcolors",
+    "fqdn",
+    "jsonpointer",
+)
+for _name in _FORMAT_CHECKERS:
+    sys.modules.setdefault(_name, None)  # type: ignore[arg-type]
 
 import eightd.reports.generate  # noqa: E402, F401
 from eightd.reports.notebook import _register_engine  # noqa: E402

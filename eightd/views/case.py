@@ -12,9 +12,10 @@ the executed notebook carries it, and the Excel form is written from it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import Enum
+from functools import cache
 from typing import Any
 
 from eightd.domain import (
@@ -118,6 +119,23 @@ class FindingView:
     blocking: bool = False
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` for the view model, a few times faster: its leaves are
+    strings, numbers and booleans, which need no deep copy; tuples become lists."""
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(type(value), "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    return value
+
+
 @dataclass
 class ReportContext:
     lang: str
@@ -138,7 +156,8 @@ class ReportContext:
     clocks: list[TimelineRow] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The context as JSON-ready dicts, lists and strings."""
+        return _plain(self)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ReportContext:

@@ -299,3 +299,14 @@ def test_view_carries_review_findings_at_the_stage_they_concern(cases: list[Case
     assert view.findings_at(open_case.stage.value) == [
         f for f in view.findings if f.stage == open_case.stage.value
     ]
+
+
+def test_the_context_as_a_dict_is_what_asdict_gives_and_reads_back(cases: list[Case]) -> None:
+    import json
+    from dataclasses import asdict
+
+    for case in cases:
+        ctx = _context(case, "zh" if _has_cjk(case.title) else "en")
+        plain = ctx.to_dict()
+        assert plain == json.loads(json.dumps(asdict(ctx)))
+        assert ReportContext.from_dict(plain) == ctx
