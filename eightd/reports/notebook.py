@@ -157,6 +157,7 @@ def _register_engine() -> None:
     """Register the ``eightd-warm`` papermill engine and the parameter translator of
     the report kernel. papermill and nbclient are imported here, not with this
     module, so a kernel can be launched before they load."""
+    from nbformat import from_dict
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.translators import PythonTranslator, papermill_translators
@@ -191,6 +192,32 @@ def _register_engine() -> None:
         def __init__(self, nb_man: Any, km: AsyncKernelManager, kc: Any, **kw: Any) -> None:
             super().__init__(nb_man, km=km, **kw)
             self.kc = kc
+
+        def output(
+            self, outs: list[Any], msg: dict[str, Any], display_id: str | None, cell_index: int
+        ) -> Any:
+            """A plain displayed output (the report cells' only kind) joins the cell as
+            it came, without nbclient's check of it against the notebook schema (a
+            jsonschema walk per output, about a twentieth of a warm report's own work);
+            every other message goes through nbclient's own handling."""
+            parent = msg["parent_header"].get("msg_id")
+            if (
+                msg["msg_type"] != "display_data"
+                or display_id
+                or self.clear_before_next_output
+                or self.output_hook_stack[parent]
+            ):
+                return super().output(outs, msg, display_id, cell_index)
+            content = msg["content"]
+            out = from_dict(
+                {
+                    "output_type": "display_data",
+                    "data": content["data"],
+                    "metadata": content["metadata"],
+                }
+            )
+            outs.append(out)
+            return out
 
     class WarmKernelEngine(NBClientEngine):
         """papermill engine ``eightd-warm``: executes on the ``km`` / ``kc`` passed in."""
