@@ -269,3 +269,58 @@ def test_the_server_parses_message_dates_and_filters_debug_lines_cheaply(
     log.setLevel(logging.DEBUG)  # as traitlets leaves the application's logger
     Voila.initialize(SimpleNamespace(log=log, log_level=logging.INFO))
     assert not log.isEnabledFor(logging.DEBUG)
+
+
+def test_a_kernel_is_ready_once_it_answered_without_waiting_for_iopub_silence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The kernel answers kernel_info and keeps IOPub busy (jupyter_client's own wait
+    reads on until IOPub falls silent): ready after its first IOPub message. A first
+    answer whose IOPub message was missed is asked again; a kernel that died is told."""
+    import asyncio
+    import queue
+
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+    from jupyter_client.manager import KernelManager
+
+    from eightd.ui.voila_main import ready_when_answered
+
+    monkeypatch.setattr(AsyncKernelClient, "wait_for_ready", AsyncKernelClient.wait_for_ready)
+    ready_when_answered()
+
+    class Client(AsyncKernelClient):
+        def __init__(self, missed: int, alive: bool = True) -> None:
+            super().__init__(parent=KernelManager())
+            self.missed, self.alive, self.asked, self.handled = missed, alive, 0, False
+            self.reads = 0
+
+        def kernel_info(self) -> str:
+            self.asked += 1
+            return "id"
+
+        async def get_shell_msg(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            if not self.alive:
+                raise queue.Empty
+            return {"msg_type": "kernel_info_reply", "content": {"protocol_version": "5.3"}}
+
+        async def get_iopub_msg(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            self.reads += 1
+            if self.missed or self.reads > 100:  # 100: where a busy kernel would pause
+                self.missed = max(0, self.missed - 1)
+                raise queue.Empty
+            return {"msg_type": "status", "content": {"execution_state": "busy"}}
+
+        async def _async_is_alive(self) -> bool:
+            return self.alive
+
+        def _handle_kernel_info_reply(self, msg: dict[str, Any]) -> None:
+            self.handled = True
+
+    client = Client(missed=0)
+    asyncio.run(client.wait_for_ready(timeout=5))
+    assert (client.asked, client.reads, client.handled) == (1, 1, True)
+    late = Client(missed=1)
+    asyncio.run(late.wait_for_ready(timeout=5))
+    assert (late.asked, late.reads, late.handled) == (2, 2, True)
+    with pytest.raises(RuntimeError, match="died"):
+        asyncio.run(Client(missed=0, alive=False).wait_for_ready(timeout=5))
