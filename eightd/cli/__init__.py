@@ -13,12 +13,13 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eightd.cli.app import App, Printer, parse_when
 from eightd.errors import EightDError
 from eightd.i18n import default_lang, normalize_lang, t
-from eightd.settings import Settings
+
+if TYPE_CHECKING:
+    from eightd.cli.app import App
 
 __all__ = ["COMMAND_MODULES", "App", "build_parser", "main"]
 
@@ -32,6 +33,15 @@ COMMAND_MODULES: tuple[str, ...] = (
     "eightd.cli.ledger",
     "eightd.cli.calendar",
 )
+
+
+def __getattr__(name: str) -> Any:
+    # the application is loaded with the commands, not with this module (see main)
+    if name == "App":
+        from eightd.cli.app import App
+
+        return App
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _lang_from_argv(argv: Sequence[str]) -> str:
@@ -101,6 +111,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(t("cli.error_prefix", lang) + t("cli.bad_argument", lang, arg=shown),
                   file=sys.stderr)  # fmt: skip
             return 2
+    if "report" in args_list and "--all" in args_list:
+        # a batch of reports: the fork server of its workers imports the report code
+        # while this process loads the commands (the application, the store)
+        from eightd.reports.batch import start_fork_server
+
+        start_fork_server()
+    from eightd.cli.app import App, Printer, parse_when
+    from eightd.settings import Settings
+
     parser = build_parser(lang)
     args = parser.parse_args(args_list)
     if not getattr(args, "handler", None):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import eightd
@@ -213,3 +214,33 @@ def test_show_renders_the_view_model_and_formats_no_case_itself() -> None:
     modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert "eightd.views.text" in modules
     assert _eightd_imports(path) <= {"cli", "views"}
+
+
+def test_a_report_batch_starts_its_fork_server_before_the_cli_loads_the_store() -> None:
+    """``eightd.cli`` loads no store, no application and no report code when imported;
+    ``main`` starts the report workers' fork server (which imports the report code in
+    its own process) before it loads them for a ``report --all``."""
+    code = (
+        "import sys\n"
+        "import eightd.cli\n"
+        "print(sorted(m for m in ('sqlalchemy', 'eightd.application', 'eightd.reports.batch')"
+        " if m in sys.modules))\n"
+        "import multiprocessing.forkserver as fs\n"
+        "import eightd.reports.batch as batch\n"
+        "order = []\n"
+        "batch.start_fork_server = lambda: order.append(('fork server', 'sqlalchemy' in "
+        "sys.modules))\n"
+        "eightd.cli.main(['--db', 'sqlite://', 'report', '--all', '--out', sys.argv[1]])\n"
+        "print(order)\n"
+    )
+    with tempfile.TemporaryDirectory() as out:
+        result = subprocess.run(
+            [sys.executable, "-c", code, out], capture_output=True, text=True, timeout=120
+        )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:1] == ["[]"]
+    assert result.stdout.splitlines()[-1] == "[('fork server', False)]"
+    from eightd.cli import App
+    from eightd.cli.app import App as TheApp
+
+    assert App is TheApp
