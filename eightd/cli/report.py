@@ -16,6 +16,7 @@ from typing import Any
 from eightd.cli.app import App
 from eightd.cli.cases import add_filters, filters_of
 from eightd.i18n import t
+from eightd.reports.jupyter_tuning import skip_format_checkers
 from eightd.reports.request import FORMATS
 
 __all__ = ["register"]
@@ -67,7 +68,7 @@ def cmd_report(app: App, args: argparse.Namespace) -> int:
         "lang": app.lang,
         "source": str(Path(args.source).resolve()) if args.source else None,
     }
-    _skip_iri_grammar()
+    skip_format_checkers()  # the CLI owns its process (see eightd.reports.jupyter_tuning)
     if not args.all:
         # the case is read (a wrong number told) before a kernel starts
         result = app.application.report(args.number, **options)
@@ -99,10 +100,3 @@ def cmd_report(app: App, args: argparse.Namespace) -> int:
 
 def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
-
-
-def _skip_iri_grammar() -> None:
-    """This process never validates IRIs: keep jsonschema (through nbformat) from building
-    the ``rfc3987_syntax`` grammar at import, 1.3-1.8 s of a cold report (see
-    :mod:`eightd.reports._preload`). The CLI owns its process; library callers keep theirs."""
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]

@@ -23,13 +23,11 @@ import copy
 import json
 import logging
 import os
-import queue
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -40,6 +38,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
 from eightd.errors import MissingDependencyError, ReportError
+from eightd.reports.jupyter_tuning import wait_until_answered
 from eightd.resources import template_path
 
 if TYPE_CHECKING:
@@ -323,7 +322,7 @@ class WarmKernel:
         kc = self.km.client()
         kc.start_channels()
         try:
-            await self._wait_for_ready(kc)
+            await wait_until_answered(kc, timeout=self.startup_timeout, is_alive=self.km.is_alive)
         except RuntimeError:
             kc.stop_channels()
             await self.km.shutdown_kernel(now=True)
@@ -331,33 +330,6 @@ class WarmKernel:
             raise
         kc.allow_stdin = False
         self.kc = kc
-
-    async def _wait_for_ready(self, kc: Any) -> None:
-        """Return once the kernel answers on its shell channel and its IOPub messages
-        reach us: ``wait_for_ready`` of jupyter_client, less its last step, which
-        waits for 0.2 s of silence on IOPub (a fifth of a second of every kernel
-        start). Anything left on IOPub belongs to no report: papermill only reads
-        the messages of the cell it runs."""
-        assert self.km is not None
-        deadline = time.monotonic() + self.startup_timeout
-        while True:
-            kc.kernel_info()
-            try:
-                reply = await kc.get_shell_msg(timeout=1)
-            except queue.Empty:
-                reply = None
-            if reply is not None and reply["msg_type"] == "kernel_info_reply":
-                try:  # the kernel said it is busy with that request: IOPub is connected
-                    await kc.get_iopub_msg(timeout=0.2)
-                except queue.Empty:
-                    pass  # subscribed too late for it: ask again
-                else:
-                    kc._handle_kernel_info_reply(reply)
-                    return
-            if not await self.km.is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {self.startup_timeout} seconds")
 
     def close(self) -> None:
         if self.km is not None:

@@ -6,9 +6,10 @@ one about the kernels a closed page leaves behind:
 
 * Voilà imports jupyter_server -> jupyter_events -> jsonschema, whose IRI format checker
   (``rfc3987_syntax``) compiles its grammar when imported: 1.7 s of CPU at every start of
-  the server. Nothing the workbench runs checks IRI formats; jsonschema leaves that check
-  out when the module cannot be imported. (The pages' kernels do not import Voilà at all:
-  they read their request with :func:`eightd.ui.session.query_string`.)
+  the server. Nothing the workbench runs checks string formats; jsonschema leaves its
+  format checkers out when their modules cannot be imported (see :func:`tuning`). (The
+  pages' kernels do not import Voilà at all: they read their request with
+  :func:`eightd.ui.session.query_string`.)
 * With preheated kernels, Voilà starts one kernel per notebook at once, and on two cores
   the landing page's kernel shares them with the others while the user waits for it. Here
   the landing page's pool fills first; the other pools start filling once that kernel has
@@ -42,12 +43,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import importlib.util
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-SLOW_IMPORTS = ("rfc3987_syntax",)
+# what eightd's own processes change in the Jupyter libraries (imports no eightd)
+TUNING = Path(__file__).resolve().parents[1] / "reports" / "jupyter_tuning.py"
 LANDING = "ledger.ipynb"
 HOLD_AT_MOST = 10.0  # seconds the other pools wait for the landing page's first view
 NO_REHEARSAL = "EIGHTD_NO_REHEARSAL"  # see eightd.ui.prepare (eightd is not imported here)
@@ -178,6 +183,17 @@ def send_xsrf_cookie() -> None:
     VoilaHandler.prepare = prepare_with_xsrf_cookie
 
 
+@functools.cache
+def tuning() -> Any:
+    """:mod:`eightd.reports.jupyter_tuning`, loaded by its path: importing it by name
+    would import the eightd package into the server."""
+    spec = importlib.util.spec_from_file_location("eightd_jupyter_tuning", TUNING)
+    assert spec is not None and spec.loader is not None, TUNING
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def lighter_messages() -> None:
     """Two costs the server pays for every message a kernel sends (a case page is about
     250 of them, one per widget model), which add up to a tenth of a second a page:
@@ -189,12 +205,9 @@ def lighter_messages() -> None:
       standard library's parses the same strings (those ``jupyter_client`` accepts)
       to equal values, in a thirtieth of the time.
     """
-    from datetime import datetime
-
-    import jupyter_client.jsonutil
     from voila.app import Voila
 
-    jupyter_client.jsonutil._dateutil_parse = datetime.fromisoformat
+    tuning().parse_dates_quickly()
     initialize = Voila.initialize
 
     def initialize_with_log_level(self: Voila, argv: Any = None) -> None:
@@ -208,42 +221,19 @@ def ready_when_answered() -> None:
     """Voilà waits for every kernel it starts with jupyter_client's ``wait_for_ready``,
     whose last step waits for 0.2 s of silence on IOPub: a fifth of a second on the way
     to the first page (the landing page's first kernel starts with the server) and to
-    any page opened on a new kernel. Here a client is ready once its kernel answered
-    ``kernel_info`` on the shell channel and a message of the kernel reached IOPub
-    (what jupyter_client checks before that wait). The messages that wait would have
-    dropped are the kernel's status for that request; nbclient, which runs the page,
-    reads only the messages of the cell it runs."""
-    import queue
-    import time
-
+    any page opened on a new kernel. Here a client that a kernel manager made is ready
+    once its kernel answered (``wait_until_answered`` of eightd's Jupyter tuning)."""
     from jupyter_client.asynchronous.client import AsyncKernelClient
     from jupyter_client.manager import KernelManager
 
     original = AsyncKernelClient.wait_for_ready
+    wait_until_answered = tuning().wait_until_answered
 
     async def wait_for_ready(self: AsyncKernelClient, timeout: float | None = None) -> None:
         if not isinstance(self.parent, KernelManager):  # jupyter_client's heartbeat path
             await original(self, timeout)
             return
-        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
-        while True:
-            self.kernel_info()
-            try:
-                reply = await self.get_shell_msg(timeout=1)
-            except queue.Empty:
-                reply = None
-            if reply is not None and reply["msg_type"] == "kernel_info_reply":
-                try:
-                    await self.get_iopub_msg(timeout=0.2)
-                except queue.Empty:
-                    pass  # subscribed too late for the kernel's status: ask again
-                else:
-                    self._handle_kernel_info_reply(reply)
-                    return
-            if not await self._async_is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+        await wait_until_answered(self, timeout=timeout, is_alive=self._async_is_alive)
 
     AsyncKernelClient.wait_for_ready = wait_for_ready  # type: ignore[assignment]
 
@@ -253,8 +243,7 @@ def main() -> int:
     # modules (session.py, widgets.py...) would shadow any library's of the same name
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
-    for name in SLOW_IMPORTS:
-        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+    tuning().skip_format_checkers()
     import voila.app
 
     compile_templates_once()

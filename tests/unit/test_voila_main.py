@@ -324,3 +324,19 @@ def test_a_kernel_is_ready_once_it_answered_without_waiting_for_iopub_silence(
     assert (late.asked, late.reads, late.handled) == (2, 2, True)
     with pytest.raises(RuntimeError, match="died"):
         asyncio.run(Client(missed=0, alive=False).wait_for_ready(timeout=5))
+
+
+def test_the_server_loads_the_jupyter_tuning_by_path_and_it_imports_no_eightd() -> None:
+    """The server shares eightd's Jupyter tuning with the report workers and the command
+    line without importing the eightd package: the file imports none of it."""
+    import ast
+
+    import eightd.reports.jupyter_tuning as shared
+    from eightd.ui.voila_main import TUNING, tuning
+
+    assert TUNING == Path(shared.__file__).resolve()
+    tree = ast.parse(TUNING.read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not {name for name in imported if name.split(".")[0] == "eightd"}
+    assert tuning().FORMAT_CHECKERS == shared.FORMAT_CHECKERS
