@@ -225,7 +225,6 @@ def test_a_report_batch_starts_its_fork_server_before_the_cli_loads_the_store() 
         "import eightd.cli\n"
         "print(sorted(m for m in ('sqlalchemy', 'eightd.application', 'eightd.reports.batch')"
         " if m in sys.modules))\n"
-        "import multiprocessing.forkserver as fs\n"
         "import eightd.reports.batch as batch\n"
         "order = []\n"
         "batch.start_fork_server = lambda: order.append(('fork server', 'sqlalchemy' in "
