@@ -334,7 +334,7 @@ def test_the_server_loads_the_jupyter_tuning_by_path_and_it_imports_no_eightd() 
     import eightd.reports.jupyter_tuning as shared
     from eightd.ui.voila_main import TUNING, tuning
 
-    assert TUNING == Path(shared.__file__).resolve()
+    assert Path(shared.__file__).resolve() == TUNING
     tree = ast.parse(TUNING.read_text(encoding="utf-8"))
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
