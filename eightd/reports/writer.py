@@ -49,7 +49,8 @@ def _inside(out_dir: Path, name: str) -> Path:
 def take_report_data(nb: NotebookNode, path: Path) -> tuple[ReportContext, bytes]:
     """The context and the fishbone PNG the cells put into the executed notebook,
     removed from the in-memory copy (the saved notebook keeps them): the HTML page
-    shows neither, and the exporter copies every output it is given."""
+    shows neither. Both ride on HTML outputs (the header's and D4's), whatever cell
+    they are in; a picture displayed on its own stays in the page."""
     ctx: ReportContext | None = None
     png = b""
     for cell in nb.cells:
@@ -57,7 +58,7 @@ def take_report_data(nb: NotebookNode, path: Path) -> tuple[ReportContext, bytes
             data = output.get("data", {})
             if REPORT_MIME in data:
                 ctx = ReportContext.from_dict(dict(data.pop(REPORT_MIME)))
-            if cell.get("id") == "d4" and "image/png" in data:
+            if not png and "text/html" in data and "image/png" in data:
                 png = base64.b64decode(data.pop("image/png"))
     if ctx is None:
         raise ReportError("report.error.no_report_data", path=str(path))

@@ -133,7 +133,9 @@ def test_executed_notebook_is_kept_with_parameters_and_outputs(
     assert "case_source" not in namespace
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
-    assert all(c.outputs for c in code if c.id in {"header", "d0_d3", "d4", "d5_d8"})
+    report = next(c for c in code if c.id == "report")
+    # header, timeline and one output per discipline, in reading order
+    assert len(report.outputs) == 2 + 9
 
 
 # ---------------------------------------------------------------- HTML
@@ -202,7 +204,7 @@ def test_pdf_is_a4_with_page_numbers(report: tuple[Case, ReportResult]) -> None:
     assert abs(width - 595) < 2 and abs(height - 842) < 2  # A4 in points
     pages = len(pdf.pages)
     last = re.sub(r"\s+", " ", pdf.pages[-1].extract_text())  # spacing varies by face
-    if _has_cjk(case.title):  # "第 5 页,共 5 页" (text extraction may map 页 to a radical)
+    if _has_cjk(case.title):  # "第 5 页，共 5 页" (text extraction may map 页 to a radical)
         assert f"第 {pages} " in last and f"共 {pages} " in last
     else:
         assert f"Page {pages} of {pages}" in last
