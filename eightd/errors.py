@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eightd.i18n import t
+from eightd.i18n import joined, t
 
 __all__ = [
     "CalendarError",
@@ -134,7 +134,7 @@ class StageGateError(EightDError):
         return list(self.params.get("missing", []))
 
     def _render_params(self, lang: str | None) -> dict[str, Any]:
-        items = "; ".join(t(code, lang) for code in self.missing)
+        items = joined((t(code, lang) for code in self.missing), lang, entries=True)
         return {**self.params, "items": items}
 
 

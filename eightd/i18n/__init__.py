@@ -14,11 +14,21 @@ from __future__ import annotations
 import os
 import string
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LANGS", "catalog", "default_lang", "label", "normalize_lang", "placeholders", "t"]
+__all__ = [
+    "LANGS",
+    "catalog",
+    "default_lang",
+    "joined",
+    "label",
+    "normalize_lang",
+    "placeholders",
+    "t",
+]
 
 LANGS: tuple[str, ...] = ("en", "zh")
 _CATALOG_DIR = Path(__file__).parent / "catalogs"
@@ -77,6 +87,12 @@ def t(key: str, lang: str | None = None, /, **params: Any) -> str:
     if template is None:
         return key if not params else f"{key} {params}"
     return string.Formatter().vformat(template, (), _Lenient(params))
+
+
+def joined(values: Iterable[str], lang: str | None = None, /, *, entries: bool = False) -> str:
+    """``values`` as one text in ``lang``: the items of a list ("C1, C2" / "C1、C2"), or
+    whole entries, each a phrase of its own ("a; b" / "a；b")."""
+    return t("text.entries" if entries else "text.items", lang).join(values)
 
 
 def placeholders(template: str) -> set[str]:

@@ -27,7 +27,7 @@ from eightd.domain.enums import (
     TeamRole,
     Validity,
 )
-from eightd.i18n import label, t
+from eightd.i18n import joined, label, t
 
 __all__ = [
     "ABNORMAL_COUNTING",
@@ -413,5 +413,5 @@ def _labelled(value: object, lang: str | None) -> object:
     if isinstance(value, Enum):
         return label(value, lang)
     if isinstance(value, tuple) and value and all(isinstance(v, Enum) for v in value):
-        return ", ".join(label(v, lang) for v in value)
+        return joined((label(v, lang) for v in value), lang)
     return value

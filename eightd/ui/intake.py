@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from eightd.domain import Intake
 from eightd.errors import ValidationError
-from eightd.i18n import label
+from eightd.i18n import joined, label
 from eightd.ui.data import DEFECT_RATE_OR_COUNTS, suggest_grade
 from eightd.ui.forms import DataclassForm, FormErrors
 from eightd.ui.session import Session
@@ -165,7 +165,7 @@ class IntakePage:
         except Exception:  # a half-typed record: no suggestion yet
             self.grade.value = ""
             return
-        reasons = "; ".join(n.text(s.lang) for n in grade.reasons)
+        reasons = joined((n.text(s.lang) for n in grade.reasons), s.lang, entries=True)
         severity = label(grade.severity, s.lang) if grade.severity else "—"
         self.grade.value = (
             f'<div class="ed-msg ed-msg-info ed-suggested">{esc(s.t("ui.intake.suggested"))}: '

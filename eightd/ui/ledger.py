@@ -68,8 +68,11 @@ class Ledger:
         self.product = widgets.Text(
             description=s.t("ui.ledger.product"), layout=widgets.Layout(width="210px")
         )
+        # room for the longest label ("Received from") beside a whole YYYY-MM-DD
         self.received_from = widgets.Text(
-            description=s.t("ui.ledger.from"), placeholder="YYYY-MM-DD", layout=lay
+            description=s.t("ui.ledger.from"),
+            placeholder="YYYY-MM-DD",
+            layout=widgets.Layout(width="240px"),
         )
         self.received_to = widgets.Text(
             description=s.t("ui.ledger.to"), placeholder="YYYY-MM-DD", layout=lay

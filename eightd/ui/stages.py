@@ -30,7 +30,7 @@ from eightd.domain import (
     Validity,
     Verification,
 )
-from eightd.i18n import label
+from eightd.i18n import joined, label
 from eightd.ui.editors import Column, ItemEditor
 from eightd.ui.forms import DataclassForm, FormErrors
 from eightd.ui.host import CaseHost
@@ -218,7 +218,7 @@ class StagePanel:
             self._saved()
 
         grade = a.grade
-        reasons = "; ".join(n.text(s.lang) for n in grade.severity_reasons)
+        reasons = joined((n.text(s.lang) for n in grade.severity_reasons), s.lang, entries=True)
         suggested = label(grade.suggested_severity, s.lang) if grade.suggested_severity else "—"
         suggestion = widgets.HTML(
             f'<div class="ed-msg ed-msg-info">{esc(s.t("ui.intake.suggested"))}: '

@@ -26,7 +26,7 @@ from eightd.domain import (
     Stage,
     report_file_stem,
 )
-from eightd.i18n import label, normalize_lang, t
+from eightd.i18n import joined, label, normalize_lang, t
 from eightd.policy import Assessment, Clock, stage_done_at
 
 __all__ = [
@@ -226,7 +226,7 @@ class _Fmt:
         if isinstance(value, float):
             return f"{value:g}"
         if isinstance(value, (list, tuple)):
-            return ", ".join(self(v) for v in value)
+            return joined((self(v) for v in value), self.lang)
         return str(value)
 
     def tri(self, value: bool | None) -> str:
@@ -541,7 +541,8 @@ def _d4(case: Case, fmt: _Fmt) -> Section:
     )
 
     def roots(kind: CauseType) -> str:
-        return "; ".join(f"{c.id} {c.text}" for c in case.causes_of(kind, CauseStatus.VERIFIED))
+        verified = case.causes_of(kind, CauseStatus.VERIFIED)
+        return joined((f"{c.id} {c.text}" for c in verified), fmt.lang, entries=True)
 
     root_rows = _fields(
         fmt,

@@ -246,7 +246,7 @@ def test_a_user_without_the_role_is_refused_naming_the_role(
 def test_the_refusal_is_in_chinese_too(world: World, capsys: pytest.CaptureFixture[str]) -> None:
     code, err = world.run(capsys, "intake.zhao", "--lang", "zh", "approve", world.number)
     assert code == 1
-    assert "intake.zhao 无权批准:需要角色 approver" in err
+    assert "intake.zhao 无权批准：需要角色 approver" in err
 
 
 def test_a_stranger_may_still_read(world: World, capsys: pytest.CaptureFixture[str]) -> None:

@@ -265,7 +265,7 @@ def test_import_and_export_commands_in_both_languages(
     )
     code, _, err = _cli(store_url, "--lang", "zh", "import", str(bad))
     assert code == 1
-    assert "第 2 行,投诉日期:'someday' 不是日期" in err
+    assert "第 2 行，投诉日期：'someday' 不是日期" in err
     good = write_csv(
         tmp_path / "good.csv",
         [*GOOD, ["5", "2026-11-06", "客户", "P-3", '=HYPERLINK("x")', "", "", ""]],

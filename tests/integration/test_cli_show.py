@@ -89,7 +89,7 @@ def test_show_names_the_escalation_reasons_and_the_call_back_clock(
     assert "  批准后回访  " in _show(capsys, "zh", "202608-0001", AT)
 
 
-@pytest.mark.parametrize(("lang", "mark"), [("en", "(provisional)"), ("zh", "(暂定)")])
+@pytest.mark.parametrize(("lang", "mark"), [("en", "(provisional)"), ("zh", "（暂定）")])
 def test_show_marks_a_due_date_counted_on_a_provisional_calendar(
     cli_env: Path, capsys: pytest.CaptureFixture[str], lang: str, mark: str
 ) -> None:

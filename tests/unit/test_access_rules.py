@@ -65,7 +65,7 @@ def test_the_refusal_names_what_is_not_allowed_and_the_role_needed_in_both_langu
         "access.error.missing_role", user="zhao", permission="close_abnormally", roles="approver"
     )
     assert "zhao may not close cases abnormally: the role approver is needed" in err.message("en")
-    assert "zhao 无权非正常关闭案例:需要角色 approver" in err.message("zh")
+    assert "zhao 无权非正常关闭案例：需要角色 approver" in err.message("zh")
 
 
 def _signed(case: Case) -> Case:

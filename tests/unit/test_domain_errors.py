@@ -33,7 +33,7 @@ def test_str_of_an_error_is_the_sentence_in_the_users_language(monkeypatch):
     monkeypatch.setenv("EIGHTD_LANG", "en")
     assert str(err) == "intake.customer_name: is required and may not be empty"
     monkeypatch.setenv("EIGHTD_LANG", "zh")
-    assert str(err) == "intake.customer_name:为必填项,不能为空"
+    assert str(err) == "intake.customer_name：为必填项，不能为空"
 
 
 def test_validation_error_survives_pickling():

@@ -66,6 +66,28 @@ def test_no_message_is_empty(area):
         assert [k for k, v in _area(area, lang).items() if not v.strip()] == []
 
 
+# an ASCII , ; : ! ? ( ) against a Chinese character, or closing a placeholder or a
+# parenthesis before one: Chinese text takes full-width punctuation
+_ASCII_IN_CHINESE = re.compile(
+    r"[\u4e00-\u9fff][,;:!?()]|[,;:!?()][\u4e00-\u9fff]|[})][,;:][\u4e00-\u9fff{]"
+)
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_chinese_messages_use_full_width_punctuation(area):
+    ascii_marks = {k: v for k, v in _area(area, "zh").items() if _ASCII_IN_CHINESE.search(v)}
+    assert ascii_marks == {}
+
+
+def test_the_punctuation_check_finds_ascii_marks_in_chinese_text():
+    assert _ASCII_IN_CHINESE.search("为必填项,不能为空")
+    assert _ASCII_IN_CHINESE.search("{field}:{reason}不能")
+    assert _ASCII_IN_CHINESE.search("类别(5M1E)")
+    # a literal separator or a format in Chinese text is not punctuation
+    assert not _ASCII_IN_CHINESE.search("read_across 各项以 ; 分隔")
+    assert not _ASCII_IN_CHINESE.search("格式 YYYY-MM-DDTHH:MM，未写时区")
+
+
 def test_no_key_is_defined_in_two_areas():
     seen: dict[str, str] = {}
     for area in AREAS:
@@ -128,3 +150,12 @@ def test_placeholders_are_filled_and_unknown_ones_left_visible():
         "No case with complaint number 202503-0007."
     )
     assert "{number}" in t("error.not_found", "en")
+
+
+def test_lists_and_entries_are_joined_the_way_each_language_writes_them():
+    from eightd.i18n import joined
+
+    assert joined(["C1", "C2"], "en") == "C1, C2"
+    assert joined(["C1", "C2"], "zh") == "C1、C2"
+    assert joined(["人为因素", "设备老化"], "zh", entries=True) == "人为因素；设备老化"
+    assert joined(["a", "b"], "en", entries=True) == "a; b"

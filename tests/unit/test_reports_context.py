@@ -158,7 +158,7 @@ def test_user_text_is_escaped_in_the_html(cases: list[Case]) -> None:
 
 def test_page_numbers_are_printed_in_the_report_language(cases: list[Case]) -> None:
     case = _approved(cases, chinese=True)
-    assert 'content: "第 " counter(page) " 页,共 " counter(pages) " 页"' in page_css(
+    assert 'content: "第 " counter(page) " 页，共 " counter(pages) " 页"' in page_css(
         _context(case, "zh")
     )
     assert 'content: "Page " counter(page) " of " counter(pages)' in page_css(_context(case, "en"))
