@@ -50,7 +50,7 @@ from eightd.domain import (
     validate_case,
 )
 from eightd.errors import ValidationError
-from eightd.i18n import LANGS, t
+from eightd.i18n import LANGS, joined, t
 from eightd.policy import Policy
 from eightd.store.tables import register_imports
 
@@ -760,10 +760,15 @@ def _write_rejects(
                     *headers,
                 ]
             )
+            colon = t("text.colon", lang)
             for number, cells, problems in rows:
-                reasons = "; ".join(
-                    f"{p.column}: {p.message(lang)}" if p.column else p.message(lang)
-                    for p in problems
+                reasons = joined(
+                    (
+                        f"{p.column}{colon}{p.message(lang)}" if p.column else p.message(lang)
+                        for p in problems
+                    ),
+                    lang,
+                    entries=True,
                 )
                 writer.writerow([number, text_cell(reasons), *(text_cell(_text(c)) for c in cells)])
     except OSError as exc:

@@ -13,7 +13,7 @@ from typing import Any
 
 from eightd.cli.app import App, parse_day, parse_when
 from eightd.errors import ValidationError
-from eightd.i18n import t
+from eightd.i18n import joined, t
 
 __all__ = ["filters_from", "register", "write_table"]
 
@@ -168,7 +168,13 @@ def kpi_rows(result: Any, lang: str) -> list[list[str]]:
         [
             tr("overdue"),
             str(result.overdue),
-            ", ".join(f"{_clock_label(k, lang)}: {n}" for k, n in result.overdue_by_clock.items()),
+            joined(
+                (
+                    f"{_clock_label(k, lang)}{t('text.colon', lang)}{n}"
+                    for k, n in result.overdue_by_clock.items()
+                ),
+                lang,
+            ),
         ],
     ]
     return rows

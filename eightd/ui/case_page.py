@@ -242,6 +242,7 @@ class CasePage:
         tz = app_tz(self)
         entries = s.app.history(self.number)
         lines = []
+        colon = esc(s.t("text.colon"))
         for e in reversed(entries):
             action = (
                 s.t(f"ui.action.{e.action}")
@@ -251,7 +252,7 @@ class CasePage:
             old = _short(e.old_value)
             new = _short(e.new_value)
             lines.append(
-                f"<li><b>{esc(fmt_time(e.at, tz))}</b> · {esc(e.user)} · {esc(action)}: "
+                f"<li><b>{esc(fmt_time(e.at, tz))}</b> · {esc(e.user)} · {esc(action)}{colon}"
                 f"{esc(e.path)} {esc(old)} → {esc(new)}</li>"
             )
         body = "".join(lines[:300]) or f'<li class="ed-muted">{esc(s.t("ui.editor.none"))}</li>'

@@ -167,8 +167,9 @@ class IntakePage:
             return
         reasons = joined((n.text(s.lang) for n in grade.reasons), s.lang, entries=True)
         severity = label(grade.severity, s.lang) if grade.severity else "—"
+        suggested = s.t("ui.intake.suggested") + s.t("text.colon")
         self.grade.value = (
-            f'<div class="ed-msg ed-msg-info ed-suggested">{esc(s.t("ui.intake.suggested"))}: '
+            f'<div class="ed-msg ed-msg-info ed-suggested">{esc(suggested)}'
             f"<b>{esc(severity)}</b> · {esc(label(grade.priority, s.lang))}"
             f"{' — ' + esc(reasons) if reasons else ''}</div>"
         )

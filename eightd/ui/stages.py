@@ -220,8 +220,9 @@ class StagePanel:
         grade = a.grade
         reasons = joined((n.text(s.lang) for n in grade.severity_reasons), s.lang, entries=True)
         suggested = label(grade.suggested_severity, s.lang) if grade.suggested_severity else "—"
+        suggested_heading = s.t("ui.intake.suggested") + s.t("text.colon")
         suggestion = widgets.HTML(
-            f'<div class="ed-msg ed-msg-info">{esc(s.t("ui.intake.suggested"))}: '
+            f'<div class="ed-msg ed-msg-info">{esc(suggested_heading)}'
             f"<b>{esc(suggested)}</b>{' — ' + esc(reasons) if reasons else ''}</div>"
         )
         severity = widgets.Dropdown(
@@ -394,7 +395,7 @@ class StagePanel:
                 Column(s.t("ui.field.IsIsNot.is_"), lambda r: r.is_),
                 Column(s.t("ui.field.IsIsNot.is_not"), lambda r: r.is_not),
             ],
-            key=lambda r, i: f"{label(r.dimension, s.lang)}: {r.is_[:40]}",
+            key=lambda r, i: f"{label(r.dimension, s.lang)}{s.t('text.colon')}{r.is_[:40]}",
             new_item=IsIsNot,
             on_save=self.page._guarded(save_row),
             on_remove=self.page._guarded(remove_row),

@@ -318,7 +318,8 @@ def build_context(
                 "d4.five_whys",
                 "sheet.name",
             )
-        },
+        }
+        | {"colon": fmt.t("text.colon")},
     )
 
 

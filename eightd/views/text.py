@@ -144,7 +144,9 @@ def _block(view: ReportContext, block: Block) -> list[str]:
             return [*lines, indent + view.labels["empty_table"]]
         for row in block.cells:
             shown = [(col, cell) for col, cell in zip(block.columns, row, strict=True) if cell]
-            lines.append(indent + " · ".join(f"{col}: {_one_line(cell)}" for col, cell in shown))
+            colon = view.labels["colon"]
+            cells = (f"{col}{colon}{_one_line(cell)}" for col, cell in shown)
+            lines.append(indent + " · ".join(cells))
         return lines
     # a figure: the terminal shows the table that carries its content (causes, 5-Why)
     return []
