@@ -163,7 +163,7 @@ def _collapse(
     ids = [str(p["id"]) for _, p in items if "id" in p]
     if ids:
         params.pop("id")
-        params["ids"] = ", ".join(dict.fromkeys(ids))
+        params["ids"] = tuple(dict.fromkeys(ids))  # joined in the reader's language
     params["count"] = len(items)
     paths = tuple(path for path, _ in items)
     return Finding(

@@ -65,7 +65,7 @@ def test_lint_refuses_the_demo_weak_8d_with_its_findings_by_stage(
     assert code == 1
     assert findings["D4.blame_cause"]["count"] == 3
     assert findings["D4.blame_cause"]["severity"] == "blocking"
-    assert findings["D5.hollow_action.training"]["params"]["ids"] == "A1, A2"
+    assert findings["D5.hollow_action.training"]["params"]["ids"] == ["A1", "A2"]
     assert {"D6.verification_data", "D7.d7_same_revision", "D7.missing_d7"} <= set(findings)
     code, text = run(capsys, "lint", number, "--at", AT)
     assert code == 1
@@ -91,6 +91,6 @@ def test_lint_refuses_a_rewrite_in_the_usual_blame_and_inspection_wording(
     code, findings = lint_json(capsys, number)
     assert code == 1
     blame = findings["D4.blame_cause"]
-    assert (blame["count"], blame["params"]["ids"]) == (3, "C1, C2, C5")
-    assert findings["D5.hollow_action.inspection"]["params"]["ids"] == "A1"
-    assert findings["D5.hollow_action.reminder"]["params"]["ids"] == "A2"
+    assert (blame["count"], blame["params"]["ids"]) == (3, ["C1", "C2", "C5"])
+    assert findings["D5.hollow_action.inspection"]["params"]["ids"] == ["A1"]
+    assert findings["D5.hollow_action.reminder"]["params"]["ids"] == ["A2"]

@@ -159,3 +159,11 @@ def test_lists_and_entries_are_joined_the_way_each_language_writes_them():
     assert joined(["C1", "C2"], "zh") == "C1、C2"
     assert joined(["人为因素", "设备老化"], "zh", entries=True) == "人为因素；设备老化"
     assert joined(["a", "b"], "en", entries=True) == "a; b"
+
+
+def test_the_ids_a_finding_names_are_listed_the_way_each_language_writes_lists():
+    from eightd.policy.model import Notice
+
+    notice = Notice.of("lint.action_owner", count=2, ids=("A1", "A2"))
+    assert "(A1, A2)" in notice.text("en")
+    assert "（A1、A2）" in notice.text("zh")
