@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
 
@@ -124,7 +125,7 @@ def launched(
 
 def measure(
     page: Page, url: str, home: Path, number: str, *, preheat: bool, views: int, launches: int
-) -> dict[str, float]:
+) -> dict[str, Any]:
     starts: list[float] = []
     firsts: list[float] = []
     for _ in range(launches - 1):  # the last launch also serves the case views
@@ -151,6 +152,8 @@ def measure(
         "case_median": statistics.median(cases),
         "case_max": max(cases),
         "kernel_rss_max": max(rss) if rss else float("nan"),
+        "launches": starts,
+        "cases": cases,
     }
 
 
@@ -193,6 +196,11 @@ def main() -> int:
     for caption, key, target in rows:
         ratio = plain[key] / warm[key] if warm[key] else float("nan")
         print(f"{caption:<44}{plain[key]:>14.2f}{warm[key]:>14.2f}{ratio:>7.1f}x{target:>10}")
+    for name, figures in (("plain Voilà", plain), ("eightd serve", warm)):
+        print(
+            f"{name}: launches {', '.join(f'{s:.2f}' for s in figures['launches'])} s;"
+            f" case page views {', '.join(f'{s:.2f}' for s in figures['cases'])} s"
+        )
     return 0
 
 
