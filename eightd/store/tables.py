@@ -83,6 +83,13 @@ cases = sa.Table(
     sa.Column("document", Document, nullable=False),
     sa.Index("ix_cases_status_number", "status", "number"),
 )
+# the same-kind lookup (rule ES-2): cases of one product, as it compares them, by receipt
+# time (migration 0012)
+sa.Index(
+    "ix_cases_product_received",
+    sa.func.lower(sa.func.trim(cases.c.product_number)),
+    cases.c.received_at,
+)
 
 # every running clock of an open case (stages, the call-back, promised replies)
 case_clocks = sa.Table(

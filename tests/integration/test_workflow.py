@@ -280,6 +280,53 @@ def test_same_kind_complaints_from_the_store_escalate(store: Store, number: str)
     assert result.escalation.reasons[0][1].code == "escalation.same_kind"
 
 
+def test_the_same_kind_lookup_reads_one_products_cases_through_its_index(
+    store: Store, number: str
+) -> None:
+    """Rule ES-2's candidates: the same product (trimmed, any case) within the window,
+    found by ``ix_cases_product_received`` instead of reading the whole window."""
+    import sqlalchemy as sa
+
+    opened = {}
+    with store.uow() as uow:
+        for days, product in (
+            (1, " pcb-7731 "),
+            (2, "PCB-7731"),
+            (2, "PCB-9999"),
+            (40, "PCB-7731"),
+        ):
+            intake = make_intake(
+                received_at=at(days),
+                ship_date=date(2025, 9, 20),
+                product_number=product,
+                defect_kinds=[DefectKind.FUNCTIONAL],
+            )
+            stored = services.open_case(uow, intake, title="Cold joints", user=QE, now=at(days))
+            opened[(days, product)] = stored.case.number
+    statements: list[tuple[str, object]] = []
+
+    def seen(conn: object, cursor: object, statement: str, parameters: object, *_: object) -> None:
+        if "received_at" in statement and "product_number" in statement:
+            statements.append((statement, parameters))
+
+    sa.event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        with store.uow() as uow:
+            case = services.load_case(uow, number).case
+            found = workflow.same_kind_candidates(uow, case, POLICY)
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", seen)
+    # the other case of another product and the one outside the window are not read
+    assert sorted(c.number for c in found) == sorted(
+        [opened[(1, " pcb-7731 ")], opened[(2, "PCB-7731")]]
+    )
+    [(statement, parameters)] = statements
+    if store.engine.dialect.name == "sqlite":
+        with store.engine.connect() as conn:
+            plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+        assert "ix_cases_product_received" in " ".join(str(row[-1]) for row in plan)
+
+
 def test_needing_attention_lists_overdue_stages(store: Store, number: str) -> None:
     with store.uow() as uow:
         found = workflow.needing_attention(uow, POLICY, now=at(1.5))
