@@ -62,8 +62,9 @@ class ServeOptions:
 
 
 def voila_command(options: ServeOptions, directory: Path | None = None) -> list[str]:
-    """The Voilà command line: bound to 127.0.0.1, no browser, no tracebacks to users,
-    only the notebooks directory, kernels preheated (or not) and culled when idle."""
+    """The Voilà command line: bound to 127.0.0.1 (kernels on IPC sockets), no browser,
+    no tracebacks to users, only the notebooks directory, kernels preheated (or not) and
+    culled when idle."""
     args = [
         sys.executable,
         str(_VOILA_MAIN),
@@ -78,6 +79,9 @@ def voila_command(options: ServeOptions, directory: Path | None = None) -> list[
         "--theme=light",
         # the pages show no code: the code-highlighting theme would only add scripts
         '--VoilaConfiguration.extension_denylist=["jupyterlab_pygments"]',
+        # kernels talk to the server over sockets in the user's private runtime folder,
+        # not over TCP ports any local account can reach
+        "--KernelManager.transport=ipc",
         f"--MappingKernelManager.cull_idle_timeout={options.cull_idle_seconds}",
         "--MappingKernelManager.cull_interval=60",
     ]

@@ -66,6 +66,7 @@ def test_serve_binds_to_this_machine_preheats_culls_and_serves_only_the_app_note
     assert "--Voila.ip=127.0.0.1" in command and "--port=9999" in command
     assert "--preheat_kernel=True" in command and "--pool_size=2" in command
     assert "--MappingKernelManager.cull_idle_timeout=600" in command
+    assert "--KernelManager.transport=ipc" in command  # no kernel port on TCP
     assert "--VoilaConfiguration.show_tracebacks=False" in command
     assert str(notebooks_dir()) in command
     assert '--VoilaConfiguration.extension_denylist=["jupyterlab_pygments"]' in command
