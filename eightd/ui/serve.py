@@ -75,10 +75,13 @@ def voila_command(options: ServeOptions, directory: Path | None = None) -> list[
         "--Voila.open_browser=False",
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
-        "--VoilaConfiguration.file_allowlist=[]",
+        # no file of the notebooks' folder is served: the one allowed pattern (a character
+        # before the start) matches no name; traitlets takes a list item by item, and an
+        # empty list literal is deprecated
+        "--VoilaConfiguration.file_allowlist=.^",
         "--theme=light",
         # the pages show no code: the code-highlighting theme would only add scripts
-        '--VoilaConfiguration.extension_denylist=["jupyterlab_pygments"]',
+        "--VoilaConfiguration.extension_denylist=jupyterlab_pygments",
         # kernels talk to the server over sockets in the user's private runtime folder,
         # not over TCP ports any local account can reach
         "--KernelManager.transport=ipc",

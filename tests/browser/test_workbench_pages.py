@@ -68,6 +68,29 @@ def test_complaint_text_with_markup_is_shown_literally(
     browse(scenario)
 
 
+def test_the_server_serves_no_file_and_no_code_highlighting(workbench: Workbench) -> None:
+    """Voilà serves files of the notebooks' folder that its allowlist matches (images, by
+    default): ``eightd serve`` allows none. The pages show no code, so the code-highlighting
+    extension's scripts are not loaded either."""
+    import urllib.error
+    import urllib.request
+
+    for name in ("anything.png", "ledger.ipynb"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{workbench.url}/voila/files/{name}", timeout=30)
+        assert refused.value.code == 403, name  # refused before the file is even looked up
+
+    async def scenario(browser: Browser) -> None:
+        page = await new_page(browser)
+        await visit(page, workbench.page_url("ledger", lang="en"), "table.ed-ledger-table")
+        config = await page.locator("#jupyter-config-data").text_content()
+        extensions = [e["name"] for e in json.loads(config or "{}")["federated_extensions"]]
+        assert "@jupyter-widgets/jupyterlab-manager" in extensions
+        assert "jupyterlab_pygments" not in extensions
+
+    browse(scenario)
+
+
 def test_language_switch_redraws_every_label_in_chinese(workbench: Workbench) -> None:
     async def scenario(browser: Browser) -> None:
         page = await new_page(browser)

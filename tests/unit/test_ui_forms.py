@@ -69,7 +69,8 @@ def test_serve_binds_to_this_machine_preheats_culls_and_serves_only_the_app_note
     assert "--KernelManager.transport=ipc" in command  # no kernel port on TCP
     assert "--VoilaConfiguration.show_tracebacks=False" in command
     assert str(notebooks_dir()) in command
-    assert '--VoilaConfiguration.extension_denylist=["jupyterlab_pygments"]' in command
+    assert "--VoilaConfiguration.extension_denylist=jupyterlab_pygments" in command
+    assert "--VoilaConfiguration.file_allowlist=.^" in command
     # the workbench's pages are preheated, another notebook of the folder is not
     denied = [a for a in command if a.startswith("--VoilaKernelManager.preheat_denylist=")]
     assert denied == ['--VoilaKernelManager.preheat_denylist=[".*/dashboard\\\\.ipynb$"]']
