@@ -125,6 +125,7 @@ def kpi_rows(result: Any, lang: str) -> list[list[str]]:
     """The KPI summary as (name, value, basis) rows in ``lang``."""
     tr = lambda key, **p: t(f"analytics.kpi.{key}", lang, **p)  # noqa: E731
     hours = t("analytics.unit.hours", lang)
+    colon, overdue = t("text.colon", lang), result.overdue_by_clock.items()
     rows = [
         [
             tr("complaints"),
@@ -168,13 +169,7 @@ def kpi_rows(result: Any, lang: str) -> list[list[str]]:
         [
             tr("overdue"),
             str(result.overdue),
-            joined(
-                (
-                    f"{_clock_label(k, lang)}{t('text.colon', lang)}{n}"
-                    for k, n in result.overdue_by_clock.items()
-                ),
-                lang,
-            ),
+            joined((f"{_clock_label(k, lang)}{colon}{n}" for k, n in overdue), lang),
         ],
     ]
     return rows

@@ -405,16 +405,14 @@ class Notice:
         return cls(code, tuple(sorted(params.items())))
 
     def text(self, lang: str | None = None) -> str:
-        """The message in ``lang``; enum members (or tuples of them) become their labels,
-        and a tuple of texts (ids) one list, joined the way ``lang`` writes lists."""
+        """The message in ``lang``; enum members become their labels, and a tuple (of
+        members, or of texts such as ids) one list, joined the way ``lang`` writes lists."""
         return t(self.code, lang, **{k: _labelled(v, lang) for k, v in self.params})
 
 
 def _labelled(value: object, lang: str | None) -> object:
     if isinstance(value, Enum):
         return label(value, lang)
-    if isinstance(value, tuple) and value and all(isinstance(v, Enum) for v in value):
-        return joined((label(v, lang) for v in value), lang)
-    if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
-        return joined(value, lang)
+    if isinstance(value, tuple):
+        return joined((str(_labelled(v, lang)) for v in value), lang)
     return value

@@ -15,7 +15,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from eightd.domain import Case, ComplaintNumber, case_to_dict, validate_case
 from eightd.domain.fields import decode
 from eightd.errors import ConcurrentEditError, NotFoundError, ValidationError
-from eightd.store.tables import audit_log, case_clocks, cases, number_sequences, user_audit, users
+from eightd.store.tables import (
+    audit_log,
+    case_clocks,
+    cases,
+    number_sequences,
+    product_fold,
+    user_audit,
+    users,
+)
 
 __all__ = [
     "AuditEntry",
@@ -461,7 +469,7 @@ class SqlCaseRepository:
         if category is not None:
             query = query.where(c.category == category)
         if product_key is not None:
-            query = query.where(sa.func.lower(sa.func.trim(c.product_number)) == product_key)
+            query = query.where(product_fold == product_key)
         ignored = builtins.list(ignored_validities)
         if ignored:
             query = query.where(sa.or_(c.validity.is_(None), c.validity.not_in(ignored)))

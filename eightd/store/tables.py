@@ -29,6 +29,7 @@ __all__ = [
     "ledger_state",
     "metadata",
     "number_sequences",
+    "product_fold",
     "register_imports",
     "shipments",
     "user_audit",
@@ -83,13 +84,11 @@ cases = sa.Table(
     sa.Column("document", Document, nullable=False),
     sa.Index("ix_cases_status_number", "status", "number"),
 )
-# the same-kind lookup (rule ES-2): cases of one product, as it compares them, by receipt
-# time (migration 0012)
-sa.Index(
-    "ix_cases_product_received",
-    sa.func.lower(sa.func.trim(cases.c.product_number)),
-    cases.c.received_at,
-)
+# the product number as the same-kind lookup (rule ES-2) compares it: trimmed, lower case
+# (ASCII in SQLite). Queries must use this very expression to be answered by the index of
+# one product's cases by receipt time (migration 0012)
+product_fold = sa.func.lower(sa.func.trim(cases.c.product_number))
+sa.Index("ix_cases_product_received", product_fold, cases.c.received_at)
 
 # every running clock of an open case (stages, the call-back, promised replies)
 case_clocks = sa.Table(

@@ -82,7 +82,7 @@ def voila_command(options: ServeOptions, directory: Path | None = None) -> list[
         "--theme=light",
         # the pages show no code: the code-highlighting theme would only add scripts
         "--VoilaConfiguration.extension_denylist=jupyterlab_pygments",
-        # kernels talk to the server over sockets in the user's private runtime folder,
+        # kernels talk to the server over sockets in Voilà's private temporary folder,
         # not over TCP ports any local account can reach
         "--KernelManager.transport=ipc",
         f"--MappingKernelManager.cull_idle_timeout={options.cull_idle_seconds}",
